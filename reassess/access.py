@@ -1,0 +1,105 @@
+"""Roles, what each may see, and the check the query runner applies (no Streamlit here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = ("commander", "planner", "mayors_office", "analyst")
+ROLE_LABELS = {
+    "commander": "Commander",
+    "planner": "Planner",
+    "mayors_office": "Mayor's office (MOPAC)",
+    "analyst": "Analyst",
+}
+
+# Access levels a query declares in its header, from least to most sensitive.
+LEVELS = ("aggregate", "team", "quality", "audit", "officer", "case")
+ROLE_LEVELS: dict[str, frozenset[str]] = {
+    "commander": frozenset(LEVELS),
+    "planner": frozenset({"aggregate", "team"}),
+    "analyst": frozenset({"aggregate", "team", "quality", "audit"}),
+    "mayors_office": frozenset({"aggregate"}),
+}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One view of the dashboard and the roles that may open it."""
+
+    page_id: str
+    title: str
+    icon: str
+    roles: frozenset[str]
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        "overview", "Overview", ":material/flag:", frozenset({"commander", "planner", "analyst"})
+    ),
+    PageSpec(
+        "throughput",
+        "Throughput",
+        ":material/trending_up:",
+        frozenset({"commander", "planner", "analyst"}),
+    ),
+    PageSpec(
+        "workload", "Workload", ":material/groups:", frozenset({"commander", "planner", "analyst"})
+    ),
+    PageSpec(
+        "categories",
+        "Categories",
+        ":material/category:",
+        frozenset({"commander", "planner", "analyst"}),
+    ),
+    PageSpec(
+        "data_quality", "Data quality", ":material/fact_check:", frozenset({"commander", "analyst"})
+    ),
+    PageSpec(
+        "resources",
+        "Resources",
+        ":material/payments:",
+        frozenset({"commander", "planner", "analyst"}),
+    ),
+    PageSpec(
+        "scenarios", "Scenarios", ":material/tune:", frozenset({"commander", "planner", "analyst"})
+    ),
+    PageSpec("briefing", "Briefing", ":material/description:", frozenset(ROLES)),
+    PageSpec("audit", "Audit log", ":material/policy:", frozenset({"commander", "analyst"})),
+)
+PAGE_BY_ID = {p.page_id: p for p in PAGES}
+
+
+class AccessDenied(Exception):
+    """The caller's role may not see this page or run this query."""
+
+
+def check_role(role: str) -> str:
+    """Return the role if it is known, or raise with the list of roles."""
+    if role not in ROLES:
+        raise AccessDenied(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    return role
+
+
+def can_run(role: str, level: str) -> bool:
+    """Whether a role may run a query of this access level."""
+    return level in ROLE_LEVELS.get(role, frozenset())
+
+
+def require_level(role: str, level: str, what: str) -> None:
+    """Raise AccessDenied unless the role may run a query of this level."""
+    check_role(role)
+    if not can_run(role, level):
+        raise AccessDenied(
+            f"the {ROLE_LABELS[role]} role may not run {what} (access level {level!r})"
+        )
+
+
+def pages_for(role: str) -> list[PageSpec]:
+    """The pages a role may open, in menu order."""
+    return [p for p in PAGES if role in p.roles]
+
+
+def can_open(role: str, page_id: str) -> bool:
+    """Whether a role may open a page."""
+    spec = PAGE_BY_ID.get(page_id)
+    return spec is not None and role in spec.roles

@@ -1,0 +1,14 @@
+"""Loading SQL text from queries/ (the only place SQL lives)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
+
+
+@cache
+def ingest_sql(name: str) -> str:
+    """The text of queries/ingest/<name>.sql, used by ingest to build a snapshot."""
+    return (QUERY_DIR / "ingest" / f"{name}.sql").read_text(encoding="utf-8")
