@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 ROLES = ("commander", "planner", "mayors_office", "analyst")
 ROLE_LABELS = {
@@ -103,3 +105,44 @@ def can_open(role: str, page_id: str) -> bool:
     """Whether a role may open a page."""
     spec = PAGE_BY_ID.get(page_id)
     return spec is not None and role in spec.roles
+
+
+@dataclass(frozen=True)
+class AccessMap:
+    """Which identities get which role (config/access.toml)."""
+
+    rules: tuple[tuple[str, frozenset[str], frozenset[str]], ...]  # role, emails/domains, groups
+    groups_claim: str = "groups"
+
+    def role_for(self, email: str | None, groups: list[str] | tuple[str, ...] = ()) -> str | None:
+        """The first role whose e-mails, domains or groups match; None when nothing does."""
+        mail = (email or "").strip().lower()
+        domain = "@" + mail.split("@", 1)[1] if "@" in mail else None
+        group_set = {str(g).strip().lower() for g in groups}
+        for role, emails, role_groups in self.rules:
+            if mail and (mail in emails or (domain is not None and domain in emails)):
+                return role
+            if group_set & role_groups:
+                return role
+        return None
+
+
+def load_access_map(path: Path | None = None) -> AccessMap:
+    """Read config/access.toml; unknown roles are an error naming the file and the role."""
+    from reassess.config import CONFIG_DIR, ConfigError
+
+    path = path or CONFIG_DIR / "access.toml"
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path} is missing; copy it from the repository") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    rules = []
+    for role, entry in raw.get("roles", {}).items():
+        if role not in ROLES:
+            raise ConfigError(f"{path}: [roles.{role}] is not a role; roles are {', '.join(ROLES)}")
+        emails = frozenset(str(e).strip().lower() for e in entry.get("emails", []))
+        groups = frozenset(str(g).strip().lower() for g in entry.get("groups", []))
+        rules.append((role, emails, groups))
+    return AccessMap(tuple(rules), str(raw.get("groups_claim", "groups")))

@@ -1,0 +1,8 @@
+"""audit (being built)."""
+
+import streamlit as st
+
+from reassess.ui import page_context
+
+ctx = page_context("audit")
+st.info("This view is being built.")

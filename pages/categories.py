@@ -1,0 +1,8 @@
+"""categories (being built)."""
+
+import streamlit as st
+
+from reassess.ui import page_context
+
+ctx = page_context("categories")
+st.info("This view is being built.")

@@ -1,0 +1,79 @@
+"""Overview: will every case in scope be assessed by the target, and if not, when?"""
+
+import streamlit as st
+
+from reassess.charts.burnup import burn_up
+from reassess.narrative import changes_table, fmt_int, forecast_sentence
+from reassess.status import burn_up_frames, compute_status, status_fan
+from reassess.ui import page_context
+from reassess.ui.widgets import Kpi, kpi_row, rag_badge
+
+ctx = page_context("overview")
+window = st.sidebar.select_slider(
+    "Forecast window (weeks)",
+    options=[4, 6, 8, 10, 12],
+    value=8,
+    key="window",
+    help="The forecast samples completed assessments from this many recent weeks.",
+)
+status = compute_status(
+    ctx.db, ctx.snapshot, ctx.compare, ctx.programme, role=ctx.role, window_weeks=window
+)
+k, d = status.kpis, status.deltas
+
+rag_badge(status.rag)
+st.markdown(forecast_sentence(status))
+
+kpi_row(
+    [
+        Kpi("In scope", fmt_int(k["in_scope"]), d["in_scope"], "Cases the review must assess."),
+        Kpi(
+            "Assessed",
+            fmt_int(k["assessed"]),
+            d["assessed"],
+            "Assessment completed (with or without QA sign-off).",
+        ),
+        Kpi("% assessed", f"{k['pct_assessed']:.1f}%", d["pct_assessed"], delta_suffix=" pts"),
+        Kpi("In assessment", fmt_int(k["in_assessment"]), d["in_assessment"]),
+        Kpi(
+            "Awaiting allocation",
+            fmt_int(k["awaiting_allocation"]),
+            d["awaiting_allocation"],
+            lower_is_better=True,
+        ),
+        Kpi("Awaiting QA", fmt_int(k["awaiting_qa"]), d["awaiting_qa"], lower_is_better=True),
+        Kpi(
+            "Weekly throughput (last 4 weeks)",
+            f"{k['throughput_4w']:,.1f}",
+            d["throughput_4w"],
+            "Average assessments completed per week over the last four weeks.",
+        ),
+        Kpi(
+            "Weekly rate needed for target",
+            f"{status.required_weekly:,.1f}" if status.required_weekly is not None else "—",
+            None,
+            "Remaining cases divided by the weeks left to the target.",
+        ),
+        Kpi(
+            "Weeks to target",
+            f"{status.weeks_to_target:,.1f}"
+            if status.weeks_to_target >= 0
+            else f"passed {abs(status.weeks_to_target):,.0f} weeks ago",
+            None,
+            f"Target date {status.target:%-d %B %Y}.",
+        ),
+        Kpi("Allocated, not started", fmt_int(k["allocated"]), d["allocated"]),
+    ]
+)
+
+assessed, scope = burn_up_frames(ctx.db, ctx.snapshot, ctx.programme, role=ctx.role)
+fan = status_fan(status)
+st.plotly_chart(
+    burn_up(assessed, scope, fan, as_of=ctx.snapshot.as_of, target=status.target), key="burn_up"
+)
+
+if ctx.compare is not None and status.changes is not None:
+    st.subheader(f"What changed since {ctx.compare.as_of:%-d %B %Y}")
+    st.dataframe(changes_table(status.changes), hide_index=True, key="changes")
+else:
+    st.info("Choose a snapshot to compare with in the sidebar to see what changed.")

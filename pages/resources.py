@@ -1,0 +1,8 @@
+"""resources (being built)."""
+
+import streamlit as st
+
+from reassess.ui import page_context
+
+ctx = page_context("resources")
+st.info("This view is being built.")

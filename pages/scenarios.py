@@ -1,0 +1,8 @@
+"""scenarios (being built)."""
+
+import streamlit as st
+
+from reassess.ui import page_context
+
+ctx = page_context("scenarios")
+st.info("This view is being built.")

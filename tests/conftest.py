@@ -1,0 +1,56 @@
+"""Shared fixtures: snapshots built by the real demo and ingest code, never mocks."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reassess.config import settings
+from reassess.demobuild import build_demo
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_THROUGH = date(2026, 6, 26)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full synthetic demo (34 weekly snapshots), built once and shared by xdist workers."""
+    shared = tmp_path_factory.getbasetemp().parent / "reassess-demo"
+    shared.mkdir(exist_ok=True)
+    lock = shared / ".lock"
+    with lock.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        done = shared / ".built"
+        if not done.exists():
+            old = os.environ.get("REASSESS_DATA_DIR")
+            os.environ["REASSESS_DATA_DIR"] = str(shared)
+            try:
+                build_demo(settings(), seed=42, through=DEMO_THROUGH, progress=False)
+            finally:
+                if old is None:
+                    os.environ.pop("REASSESS_DATA_DIR", None)
+                else:
+                    os.environ["REASSESS_DATA_DIR"] = old
+            done.touch()
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return shared
+
+
+@pytest.fixture
+def demo_env(demo_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """REASSESS_DATA_DIR pointing at the shared demo for the length of one test."""
+    monkeypatch.setenv("REASSESS_DATA_DIR", str(demo_dir))
+    monkeypatch.delenv("REASSESS_DEMO_ROLE", raising=False)
+    yield demo_dir
+
+
+@pytest.fixture(autouse=True)
+def _never_touch_repo_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never read or write ./data: default the data folder to a fresh temp folder."""
+    if "REASSESS_DATA_DIR" not in os.environ:
+        monkeypatch.setenv("REASSESS_DATA_DIR", str(tmp_path / "data"))
