@@ -42,7 +42,7 @@ demo: deps
 	fi
 
 run: deps demo
-	$(PY) -m streamlit run app.py --server.headless true --server.port $(PORT) \
+	$(PY) -m reassess.serve --server.headless true --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
 test: dev-deps browser

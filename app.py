@@ -13,4 +13,13 @@ pages = [
     st.Page(f"pages/{spec.page_id}.py", title=spec.title, icon=spec.icon, url_path=spec.page_id)
     for spec in pages_for(ctx.role)
 ]
-st.navigation(pages).run()
+# The root URL is a hidden landing page that forwards to the role's first page, so that every
+# real page has its own URL (/overview, /briefing ...) and a pasted link always names its page.
+home = st.Page(
+    lambda: st.switch_page(pages[0], query_params=st.query_params.to_dict()),
+    title="Home",
+    url_path="home",
+    default=True,
+    visibility="hidden",
+)
+st.navigation([home, *pages]).run()

@@ -56,11 +56,9 @@ kpi_row(
         ),
         Kpi(
             "Weeks to target",
-            f"{status.weeks_to_target:,.1f}"
-            if status.weeks_to_target >= 0
-            else f"passed {abs(status.weeks_to_target):,.0f} weeks ago",
+            f"{status.weeks_to_target:,.1f}",
             None,
-            f"Target date {status.target:%-d %B %Y}.",
+            f"Target date {status.target:%-d %B %Y}. A negative figure means the target has passed.",
         ),
         Kpi("Allocated, not started", fmt_int(k["allocated"]), d["allocated"]),
     ]

@@ -5,4 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-REGISTRARS: list[Callable[[Any], None]] = []
+from reassess import cli_status
+
+REGISTRARS: list[Callable[[Any], None]] = [cli_status.register]

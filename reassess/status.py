@@ -132,7 +132,7 @@ def rag_for(
     green = float(programme["rag_green_probability"])
     amber = float(programme["rag_amber_probability"])
     rule = (
-        f"Green when the forecast gives at least a {green:.0%} chance of assessing every case in "
+        f"Green when the forecast gives a chance of at least {green:.0%} of assessing every case in "
         f"scope by {target:%-d %B %Y}; amber from {amber:.0%}; red below {amber:.0%}, when no "
         "forecast can be made, or once the target has passed with cases still to assess."
     )
