@@ -104,7 +104,7 @@ def kpis_for(db: Database, snap: SnapshotInfo, role: str) -> dict[str, float]:
     assessed = int(row["assessed"])
     out: dict[str, float] = {k: int(v) for k, v in row.items()}
     out["pct_assessed"] = round(100.0 * assessed / in_scope, 1) if in_scope else 0.0
-    out["throughput_4w"] = round(float(flow["completed"].sum()) / 4.0, 1)
+    out["throughput_4w"] = float(flow["completed"].sum()) / 4.0
     return out
 
 
@@ -121,8 +121,9 @@ def weekly_scope_change(
     hist = db.run("scope_history", snap, role=role)
     if len(hist) < 2:
         return None
-    diffs = hist["in_scope"].astype(int).diff().dropna().astype(int).tolist()
-    return tuple(diffs[-weeks:])
+    diffs = hist["in_scope"].astype(int).diff().dropna().astype(int).tolist()[-weeks:]
+    # Weeks before the first snapshot count as no change, so the sample pairs with throughput.
+    return tuple([0] * (weeks - len(diffs)) + diffs)
 
 
 def rag_for(
@@ -169,6 +170,9 @@ def compute_status(
 ) -> Status:
     """The status of the programme at a snapshot: the one function the page and CLI share."""
     window = int(window_weeks or programme["throughput_window_weeks"])
+    # Never sample weeks before the programme started: they had no assessments by definition.
+    weeks_running = max(1, (snap.as_of - programme["programme_start"]).days // 7)
+    window = max(1, min(window, weeks_running))
     target: date = programme.target_date
     kpis = kpis_for(db, snap, role)
     deltas: dict[str, float | None] = dict.fromkeys(KPI_KEYS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 from collections.abc import Iterator
 from datetime import date
@@ -20,7 +21,13 @@ DEMO_THROUGH = date(2026, 6, 26)
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The full synthetic demo (34 weekly snapshots), built once and shared by xdist workers."""
-    shared = tmp_path_factory.getbasetemp().parent / "reassess-demo"
+    # Keyed by the code that builds it, so a stale demo from older code is never reused.
+    digest = hashlib.sha256()
+    for src in sorted(
+        [*(ROOT / "reassess").glob("*.py"), *(ROOT / "queries" / "ingest").glob("*.sql")]
+    ):
+        digest.update(src.read_bytes())
+    shared = tmp_path_factory.getbasetemp().parent / f"reassess-demo-{digest.hexdigest()[:12]}"
     shared.mkdir(exist_ok=True)
     lock = shared / ".lock"
     with lock.open("w") as fh:

@@ -1,0 +1,119 @@
+"""Every queries/*.sql parses, declares its header, and runs against snapshots built by ingest."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reassess.db import Database, QueryError, load_queries, parse_query
+from reassess.ingest import ingest
+from reassess.snapshots import SnapshotInfo, list_snapshots
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERIES = load_queries()
+
+
+def default_params(q: Any, snap: SnapshotInfo, compare: SnapshotInfo | None) -> dict[str, Any]:
+    """A valid value for every declared parameter, by its type."""
+    values: dict[str, Any] = {}
+    for name, kind in q.params.items():
+        if kind == "date":
+            values[name] = compare.as_of if (name.startswith("compare") and compare) else snap.as_of
+            if name == "programme_start":
+                values[name] = date(2025, 11, 3)
+        elif kind == "int":
+            values[name] = 8
+        elif kind == "float":
+            values[name] = 1.0
+        elif kind == "bool":
+            values[name] = False
+        else:
+            values[name] = None
+    return values
+
+
+@pytest.fixture(scope="module")
+def example_snapshots(tmp_path_factory: pytest.TempPathFactory) -> list[SnapshotInfo]:
+    """The docs example extract ingested for two as-of dates (the second compares with the first)."""
+    folder = tmp_path_factory.mktemp("example") / "snapshots"
+    for as_of in (date(2026, 1, 23), date(2026, 1, 30)):
+        ingest(
+            ROOT / "docs" / "examples" / "extract", as_of, folder, synthetic=True, progress=False
+        )
+    return list(list_snapshots(folder).snapshots)
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query_runs_on_example_snapshot(name: str, example_snapshots: list[SnapshotInfo]) -> None:
+    q = QUERIES[name]
+    first, second = example_snapshots
+    db = Database()
+    frame = db.run(
+        name,
+        second,
+        role="commander",
+        compare=first if q.compare else None,
+        **default_params(q, second, first),
+    )
+    assert list(frame.columns), name
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_query_runs_on_demo_snapshot(name: str, demo_dir: Path) -> None:
+    listing = list_snapshots(demo_dir / "snapshots")
+    snap = listing.get("2026-03-06")
+    compare = listing.previous(snap)
+    q = QUERIES[name]
+    frame = Database().run(
+        name,
+        snap,
+        role="commander",
+        compare=compare if q.compare else None,
+        **default_params(q, snap, compare),
+    )
+    assert len(frame.columns) > 0
+
+
+def test_every_query_declares_purpose_grain_params_access() -> None:
+    for q in QUERIES.values():
+        assert q.purpose and q.grain and q.access, q.name
+        for line in q.sql.splitlines()[:6]:
+            if line.startswith("-- access:"):
+                break
+        else:
+            pytest.fail(f"{q.name}: the access line must be in the header")
+
+
+def test_runner_checks_parameters_exactly(example_snapshots: list[SnapshotInfo]) -> None:
+    snap = example_snapshots[-1]
+    db = Database()
+    with pytest.raises(QueryError, match=r"missing: weeks; not declared: none"):
+        db.run("weekly_flow", snap, role="commander", as_of=snap.as_of)
+    with pytest.raises(QueryError, match=r"not declared: bcu"):
+        db.run("weekly_flow", snap, role="commander", as_of=snap.as_of, weeks=4, bcu="CE")
+    with pytest.raises(QueryError, match=r"\$weeks must be int; got str"):
+        db.run("weekly_flow", snap, role="commander", as_of=snap.as_of, weeks="4")
+    with pytest.raises(QueryError, match="no query named 'nope'"):
+        db.run("nope", snap, role="commander")
+
+
+def test_header_and_sql_must_agree() -> None:
+    text = "-- purpose: x\n-- grain: one row\n-- params: $a date\n-- access: aggregate\nselect $b"
+    with pytest.raises(QueryError, match="declares \\['a'\\] but the SQL uses \\['b'\\]"):
+        parse_query("bad", text)
+    with pytest.raises(QueryError, match="access 'secret' is not one of"):
+        parse_query("bad", text.replace("aggregate", "secret").replace("$b", "$a"))
+    with pytest.raises(QueryError, match="no '-- grain:' line"):
+        parse_query("bad", "-- purpose: x\n-- params: none\n-- access: aggregate\nselect 1")
+
+
+def test_results_are_cached_and_independent_copies(example_snapshots: list[SnapshotInfo]) -> None:
+    snap = example_snapshots[-1]
+    db = Database()
+    a = db.run("kpis", snap, role="commander")
+    a.loc[0, "in_scope"] = -1
+    b = db.run("kpis", snap, role="commander")
+    assert int(b.loc[0, "in_scope"]) == 8
