@@ -685,16 +685,6 @@ def _check_rules(
                         f"is before from_date {r['from_date'].isoformat()}",
                     )
                 )
-            if r["from_date"] > as_of:
-                out.error(
-                    Issue(
-                        src,
-                        rownum,
-                        "from_date",
-                        r["from_date"].isoformat(),
-                        f"is after the as-of date {as_of.isoformat()}; planned abstractions start to count once they begin",
-                    )
-                )
     src = raws["cases"].source
     if not tables["cases"] and not failed_keys.get("cases"):
         out.error(
@@ -751,7 +741,7 @@ def _check_case(
         err(
             "reported_date",
             reported,
-            f"is in the future (after the as-of date {as_of.isoformat()})",
+            _future(as_of),
         )
     borough, bcu = r["borough"], r["bcu"]
     if BOROUGH_BCU[borough] != bcu:
@@ -812,7 +802,7 @@ def _check_case(
             )
         if d is not None:
             if d > as_of:
-                err(column, d, f"is in the future (after the as-of date {as_of.isoformat()})")
+                err(column, d, _future(as_of))
             if previous is not None and d < previous[1]:
                 err(
                     column,
@@ -831,6 +821,13 @@ def _check_case(
             f"is set but the case is only {status}; an outcome belongs to awaiting_qa and later",
             "status_date",
         )
+
+
+def _future(as_of: date) -> str:
+    return (
+        f"is in the future (after the as-of date {as_of.isoformat()}); correct the date, "
+        "or give the date the extract was taken as --as-of"
+    )
 
 
 def _stale_warnings(

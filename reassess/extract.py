@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from reassess.contract import REQUIRED_TABLES, TABLES, ExtractError, Issue, RawT
 MAX_FILE_BYTES = 256 * 1024 * 1024
 MAX_ROWS = 1_000_000
 csv.field_size_limit(MAX_FILE_BYTES)
+# One line with its ending (\r\n, \r or \n), as io.StringIO(newline="") splits them.
+LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
 @dataclass(frozen=True)
@@ -209,7 +212,9 @@ def decode(data: bytes, name: str) -> str:
 
 
 def _csv_table(name: str, source: str, text: str) -> RawTable:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    # Lines are cut from `text` lazily: io.StringIO would hold a 4-bytes-a-character copy.
+    lines = (m.group() for m in LINE_RE.finditer(text))
+    reader = csv.reader(lines, strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -253,7 +258,7 @@ def _csv_rows(reader: Any, source: str) -> Iterator[tuple[int, Sequence[Any]]]:
                 [
                     Issue(
                         source,
-                        reader.line_num,
+                        rownum + 1,  # the row being read (line_num is where the reader stopped)
                         None,
                         None,
                         f"cannot be read as CSV ({exc}); check for an unmatched double quote",

@@ -94,7 +94,9 @@ def ingest(
             if previous is not None:
                 con.execute(f"attach '{_quote(previous.path)}' as prev (read_only)")
                 con.execute(ingest_sql("changes"))
-                warnings.extend(_change_warnings(con, previous.as_of))
+                warnings.extend(
+                    _change_warnings(con, previous.as_of, extract.tables["cases"].source)
+                )
                 con.execute("detach prev")
             _write_manifest(
                 con, source, as_of, synthetic, extract, validated.tables, warnings, previous
@@ -133,7 +135,7 @@ def _insert(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> N
         con.unregister("incoming")
 
 
-def _change_warnings(con: duckdb.DuckDBPyConnection, prev_as_of: date) -> list[Issue]:
+def _change_warnings(con: duckdb.DuckDBPyConnection, prev_as_of: date, source: str) -> list[Issue]:
     rows = con.execute(
         "select case_ref, change, previous_status, status from changes "
         "where change in ('removed', 'status_backwards') order by change, case_ref"
@@ -142,12 +144,12 @@ def _change_warnings(con: duckdb.DuckDBPyConnection, prev_as_of: date) -> list[I
     for case_ref, change, before, after in rows:
         if change == "removed":
             msg = f"case {case_ref} was in the snapshot of {prev_as_of.isoformat()} and is gone from this extract"
-            out.append(Issue("cases", None, "case_ref", case_ref, msg, "left_scope"))
+            out.append(Issue(source, None, "case_ref", case_ref, msg, "left_scope"))
         else:
             msg = (
                 f"case {case_ref} went back from {before} to {after} since {prev_as_of.isoformat()}"
             )
-            out.append(Issue("cases", None, "status", after, msg, "status_backwards"))
+            out.append(Issue(source, None, "status", after, msg, "status_backwards"))
     return out
 
 
