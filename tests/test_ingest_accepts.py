@@ -413,9 +413,9 @@ def test_warnings_from_comparing_with_the_previous_snapshot(
     assert err.splitlines() == [
         "warning: cases.csv, row 4, column started_date: value '2025-11-30': "
         "case TST-0003 has been in assessment for 91 days (over 90)",
-        "warning: cases, column case_ref: value 'TST-0005': "
+        "warning: cases.csv, column case_ref: value 'TST-0005': "
         "case TST-0005 was in the snapshot of 2026-01-23 and is gone from this extract",
-        "warning: cases, column status: value 'allocated': "
+        "warning: cases.csv, column status: value 'allocated': "
         "case TST-0002 went back from awaiting_qa to allocated since 2026-01-23",
     ]
     m = manifest(snapshot)
