@@ -1,0 +1,48 @@
+-- purpose: cases in scope, assessed, outcomes, victims and suspects by one dimension, within the filter bar
+-- grain: one row per value of $dimension (category, bcu, borough, year, original_outcome or priority)
+-- params: $dimension text, $categories text[], $bcus text[], $priorities text[], $year_from int, $year_to int
+-- access: aggregate
+-- counts: in_scope, assessed, awaiting_allocation, no_further_action, reinvestigate, safeguarding_referral, refer_beaconport, linked_live_investigation, victims, suspects
+with filtered as (
+    select *
+    from cases
+    where ($categories is null or list_contains($categories, category))
+        and ($bcus is null or list_contains($bcus, bcu))
+        and ($priorities is null or list_contains($priorities, priority))
+        and ($year_from is null or year(reported_date) >= $year_from)
+        and ($year_to is null or year(reported_date) <= $year_to)
+),
+
+keyed as (
+    select
+        case $dimension
+            when 'category' then category
+            when 'bcu' then bcu
+            when 'borough' then borough
+            when 'year' then cast(year(reported_date) as varchar)
+            when 'original_outcome' then original_outcome
+            when 'priority' then priority
+        end as dim_value,
+        completed_date,
+        status,
+        outcome,
+        victims,
+        suspects
+    from filtered
+)
+
+select
+    dim_value,
+    count(*) as in_scope,
+    count(*) filter (where completed_date is not null) as assessed,
+    count(*) filter (where status = 'awaiting_allocation') as awaiting_allocation,
+    count(*) filter (where outcome = 'no_further_action') as no_further_action,
+    count(*) filter (where outcome = 'reinvestigate') as reinvestigate,
+    count(*) filter (where outcome = 'safeguarding_referral') as safeguarding_referral,
+    count(*) filter (where outcome = 'refer_beaconport') as refer_beaconport,
+    count(*) filter (where outcome = 'linked_live_investigation') as linked_live_investigation,
+    sum(victims)::bigint as victims,
+    sum(suspects)::bigint as suspects
+from keyed
+group by dim_value
+order by dim_value;

@@ -1,0 +1,60 @@
+-- purpose: the cases behind one figure of the categories page (a breakdown row or a cross-tab cell), for a commander
+-- grain: one row per case in scope that matches the filter bar and the chosen value(s); no free text
+-- params: $rows text, $row_value text, $cols text, $col_value text, $categories text[], $bcus text[], $priorities text[], $year_from int, $year_to int
+-- access: case
+with filtered as (
+    select *
+    from cases
+    where ($categories is null or list_contains($categories, category))
+        and ($bcus is null or list_contains($bcus, bcu))
+        and ($priorities is null or list_contains($priorities, priority))
+        and ($year_from is null or year(reported_date) >= $year_from)
+        and ($year_to is null or year(reported_date) <= $year_to)
+),
+
+keyed as (
+    select
+        case $rows
+            when 'category' then category
+            when 'bcu' then bcu
+            when 'borough' then borough
+            when 'year' then cast(year(reported_date) as varchar)
+            when 'original_outcome' then original_outcome
+            when 'priority' then priority
+        end as row_value,
+        case $cols
+            when 'category' then category
+            when 'bcu' then bcu
+            when 'borough' then borough
+            when 'year' then cast(year(reported_date) as varchar)
+            when 'original_outcome' then original_outcome
+            when 'priority' then priority
+        end as col_value,
+        *
+    from filtered
+)
+
+select
+    case_ref,
+    reported_date,
+    category,
+    bcu,
+    borough,
+    original_outcome,
+    victims,
+    suspects,
+    suspect_ethnicity_recorded,
+    priority,
+    status,
+    officer_ref,
+    allocated_date,
+    started_date,
+    completed_date,
+    qa_date,
+    outcome,
+    victim_support,
+    hours_spent
+from keyed
+where row_value = $row_value
+    and ($cols is null or col_value = $col_value)
+order by case_ref;

@@ -1,0 +1,43 @@
+-- purpose: cases in scope for every pair of values of two dimensions, within the filter bar (pivoted in pandas)
+-- grain: one row per ($rows value, $cols value) pair that has at least one case
+-- params: $rows text, $cols text, $categories text[], $bcus text[], $priorities text[], $year_from int, $year_to int
+-- access: aggregate
+-- counts: in_scope
+with filtered as (
+    select *
+    from cases
+    where ($categories is null or list_contains($categories, category))
+        and ($bcus is null or list_contains($bcus, bcu))
+        and ($priorities is null or list_contains($priorities, priority))
+        and ($year_from is null or year(reported_date) >= $year_from)
+        and ($year_to is null or year(reported_date) <= $year_to)
+),
+
+keyed as (
+    select
+        case $rows
+            when 'category' then category
+            when 'bcu' then bcu
+            when 'borough' then borough
+            when 'year' then cast(year(reported_date) as varchar)
+            when 'original_outcome' then original_outcome
+            when 'priority' then priority
+        end as row_value,
+        case $cols
+            when 'category' then category
+            when 'bcu' then bcu
+            when 'borough' then borough
+            when 'year' then cast(year(reported_date) as varchar)
+            when 'original_outcome' then original_outcome
+            when 'priority' then priority
+        end as col_value
+    from filtered
+)
+
+select
+    row_value,
+    col_value,
+    count(*) as in_scope
+from keyed
+group by row_value, col_value
+order by row_value, col_value;

@@ -1,0 +1,31 @@
+-- purpose: whether suspects' ethnicity is recorded (all, some, none, not applicable) by one dimension
+-- grain: one row per value of $dimension (category, year or bcu; the categories page's allow-list)
+-- params: $dimension text
+-- access: aggregate
+-- counts: cases, with_suspects, all_recorded, some_recorded, none_recorded, not_applicable
+with keyed as (
+    select
+        case $dimension
+            when 'category' then category
+            when 'bcu' then bcu
+            when 'borough' then borough
+            when 'year' then cast(year(reported_date) as varchar)
+            when 'original_outcome' then original_outcome
+            when 'priority' then priority
+        end as dim_value,
+        suspects,
+        suspect_ethnicity_recorded as recorded
+    from cases
+)
+
+select
+    dim_value,
+    count(*) as cases,
+    count(*) filter (where suspects > 0) as with_suspects,
+    count(*) filter (where recorded = 'all') as all_recorded,
+    count(*) filter (where recorded = 'some') as some_recorded,
+    count(*) filter (where recorded = 'none') as none_recorded,
+    count(*) filter (where recorded = 'not_applicable') as not_applicable
+from keyed
+group by dim_value
+order by dim_value;

@@ -1,0 +1,107 @@
+"""Case lists behind a figure, for commanders: a stated reason first, then the refs and a CSV."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from reassess.access import can_run
+from reassess.filters import Cell, dimension_label, labeller, ordered_values
+from reassess.ui.context import PageContext
+
+REASON_MIN_CHARS = 10
+
+
+def record_drilldown(ctx: PageContext, what: str, reason: str, rows: pd.DataFrame) -> str:
+    """Record that `ctx.user` opened the case list `what` (len(rows) cases) and why.
+
+    Placeholder: audit lands with the access issue. Nothing is appended yet; the lead wires this
+    to the audit module (who, role, snapshot, what, reason, case count). Returns the reason.
+    """
+    # audit lands with the access issue
+    return reason
+
+
+def may_drill_down(ctx: PageContext) -> bool:
+    """Whether this role may open case-level lists at all (commanders only)."""
+    return can_run(ctx.role, "case")
+
+
+def reason_gate(ctx: PageContext, *, key: str, what: str) -> str | None:
+    """Ask why the list is needed; the stripped reason once it is long enough, else None."""
+    if not may_drill_down(ctx):
+        return None
+    reason = st.text_input(
+        f"Reason for opening {what}",
+        key=key,
+        max_chars=300,
+        placeholder="e.g. checking the cases behind this figure before the weekly review",
+        help=(
+            "Case-level lists are need-to-know. The reason is recorded with your name, the "
+            f"snapshot and the list; it needs at least {REASON_MIN_CHARS} characters."
+        ),
+    )
+    reason = (reason or "").strip()
+    if len(reason) < REASON_MIN_CHARS:
+        st.caption(
+            f"Type a reason of at least {REASON_MIN_CHARS} characters to open the list "
+            "(it is recorded)."
+        )
+        return None
+    return reason
+
+
+def show_case_list(
+    ctx: PageContext, *, what: str, reason: str, rows: pd.DataFrame, key: str, file_name: str
+) -> None:
+    """Record the opening, then show the refs and fields, with a CSV download."""
+    record_drilldown(ctx, what, reason, rows)
+    st.caption(f"{what[:1].upper()}{what[1:]}: {len(rows):,} listed.")
+    st.dataframe(rows, hide_index=True, key=f"{key}_rows")
+    st.download_button(
+        "Download these cases (CSV)",
+        rows.to_csv(index=False).encode("utf-8"),
+        file_name=file_name,
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def pick_cell(
+    by: str, breakdown: pd.DataFrame, rows: str, cols: str, crosstab: pd.DataFrame | None
+) -> Cell:
+    """Widgets to choose a breakdown row (by `by`) or, when there is one, a cross-tab cell."""
+    sources = {"breakdown": f"A row of the breakdown by {dimension_label(by).lower()}"}
+    if crosstab is not None:
+        sources["crosstab"] = "A cell of the cross-tab"
+    source = st.radio(
+        "Open the cases behind",
+        tuple(sources),
+        key="dd_from",
+        format_func=sources.get,
+        horizontal=True,
+    )
+    if source == "crosstab" and crosstab is not None:
+        c1, c2 = st.columns(2)
+        row = c1.selectbox(
+            dimension_label(rows),
+            ordered_values(crosstab, "row_value", rows),
+            key="dd_row",
+            format_func=labeller(rows),
+        )
+        col = c2.selectbox(
+            dimension_label(cols),
+            ordered_values(crosstab, "col_value", cols),
+            key="dd_col",
+            format_func=labeller(cols),
+        )
+        return Cell(rows, str(row), cols, str(col))
+    value = st.selectbox(
+        dimension_label(by),
+        ordered_values(breakdown, "dim_value", by),
+        key="dd_value",
+        format_func=labeller(by),
+    )
+    return Cell(by, str(value))
