@@ -1,8 +1,118 @@
-"""workload (being built)."""
+"""Workload: open caseload, recent completions, availability, capacity against demand, abstraction."""
 
 import streamlit as st
 
+from reassess import workload as wl
+from reassess.access import can_run
+from reassess.charts import throughput as tp_charts
+from reassess.charts import workload as charts
+from reassess.narrative import fmt_int
 from reassess.ui import page_context
+from reassess.ui.widgets import Kpi, assumptions_note, kpi_row
 
 ctx = page_context("workload")
-st.info("This view is being built.")
+as_of, prog = ctx.snapshot.as_of, ctx.programme
+per_officer = can_run(ctx.role, "officer")
+left, middle, right = st.columns(3)
+overload = left.number_input(
+    "Overloaded above (open cases)",
+    min_value=0,
+    max_value=1000,
+    value=int(prog["overload_open_cases"]),
+    key="wl_overload",
+    help=prog.setting("overload_open_cases").source,
+)
+idle_weeks = middle.number_input(
+    "No completion for (weeks)",
+    min_value=1,
+    max_value=26,
+    value=int(prog["idle_weeks"]),
+    key="wl_idle_weeks",
+    help=prog.setting("idle_weeks").source,
+)
+horizon = right.number_input(
+    "Planning horizon (weeks)",
+    min_value=1,
+    max_value=104,
+    value=wl.planning_horizon_weeks(as_of, prog.target_date),
+    key="wl_horizon",
+    help="Weeks ahead for capacity against demand: by default the weeks left to the target "
+    f"date, or {wl.FALLBACK_HORIZON_WEEKS} once it has passed.",
+)
+params = {"as_of": as_of, "window_weeks": wl.RECENT_WEEKS, "idle_weeks": int(idle_weeks)}
+teams = ctx.run("workload_by_team", **params, overload=int(overload))
+totals = wl.workload_totals(teams)
+kpi_row(
+    [
+        Kpi("Open cases", fmt_int(totals.open_cases), help="Allocated or in assessment."),
+        Kpi(
+            "Available FTE",
+            f"{totals.available_fte:,.1f}",
+            help=f"Of {totals.fte_in_post:,.1f} FTE in post.",
+        ),
+        Kpi(f"Completed in {wl.RECENT_WEEKS} weeks", fmt_int(totals.completed_recent)),
+        Kpi("Overloaded", fmt_int(totals.officers_overloaded), help="Officers over the threshold."),
+        Kpi("No recent completion", fmt_int(totals.officers_idle), help="Available officers."),
+    ]
+)
+st.caption(wl.definitions_note(int(overload), int(idle_weeks)))
+
+if per_officer:
+    officers = ctx.run("workload_by_officer", **params, overload=int(overload))
+    st.subheader("By officer")
+    st.dataframe(charts.officer_table(officers), hide_index=True, key="wl_officers")
+    in_post = officers[officers["in_post"]]
+    st.plotly_chart(charts.caseload_histogram(in_post, int(overload)), key="wl_histogram")
+    for flag, what in (("overloaded", "Overloaded"), ("idle", "No recent completion")):
+        refs = ", ".join(officers.loc[officers[flag], "officer_ref"]) or "none"
+        st.markdown(f"**{what}:** {refs}")
+st.subheader("By team")
+st.dataframe(charts.team_table(teams), hide_index=True, key="wl_teams")
+if not per_officer:
+    st.plotly_chart(charts.team_caseload(teams), key="wl_team_caseload")
+    st.caption("Workload per officer is shown to commanders only.")
+
+heat = ctx.run("throughput_completed_by_team", as_of=as_of, weeks=wl.HEATMAP_WEEKS)
+st.plotly_chart(charts.completions_heatmap(heat), key="wl_heatmap")
+with st.expander("Figures behind the heatmap"):
+    st.dataframe(tp_charts.weekly_table(heat, "team"), hide_index=True, key="wl_heat_table")
+
+st.subheader("Capacity against demand")
+hours = ctx.one("workload_hours_per_case", as_of=as_of, weeks=wl.RECENT_WEEKS)
+cd = wl.capacity_vs_demand(
+    available_fte=totals.available_fte,
+    horizon_weeks=int(horizon),
+    productive_hours_per_fte_week=float(prog["productive_hours_per_fte_week"]),
+    remaining_cases=wl.remaining_cases(ctx.one("kpis")),
+    recent_hours=float(hours["hours"]),
+    recent_cases=int(hours["completed_with_hours"]),
+)
+kpi_row(
+    [
+        Kpi("Capacity (hours)", f"{cd.capacity_hours:,.0f}"),
+        Kpi("Demand (hours)", "—" if cd.demand_hours is None else f"{cd.demand_hours:,.0f}"),
+        Kpi(
+            "Gap (hours)",
+            "—" if cd.gap_hours is None else f"{cd.gap_hours:+,.0f}",
+            help="Capacity minus demand; negative is a shortfall.",
+        ),
+    ],
+    per_row=3,
+)
+chart_col, note_col = st.columns([3, 2])
+chart_col.plotly_chart(charts.capacity_demand(cd), key="wl_capacity")
+with note_col:
+    st.markdown(wl.capacity_note(cd))
+    assumptions_note([prog.setting(n) for n in wl.ASSUMPTIONS])
+
+st.subheader("Abstraction")
+absent = ctx.run("workload_abstraction_weekly", as_of=as_of, weeks=wl.HEATMAP_WEEKS)
+st.plotly_chart(charts.abstraction_weekly(absent), key="wl_abstraction")
+share = wl.abstraction_share(absent)
+st.caption(
+    f"Working days (Monday to Friday) lost to abstraction, weighted by FTE. Over these "
+    f"{wl.HEATMAP_WEEKS} weeks: {'—' if share is None else f'{share:.1%}'} of FTE days in post "
+    f"(planning assumption {float(prog['abstraction_rate']):.0%})."
+)
+with st.expander("Figures behind the chart"):
+    st.dataframe(charts.abstraction_table(absent), hide_index=True, key="wl_abstraction_table")
