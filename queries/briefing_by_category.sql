@@ -1,0 +1,13 @@
+-- purpose: cases in scope, assessed and awaiting allocation by category, for the Mayor's office briefing
+-- grain: one row per category with a case in scope
+-- params: none
+-- access: aggregate
+-- counts: in_scope, assessed, awaiting_allocation
+select
+    category,
+    count(*) as in_scope,
+    count(*) filter (where completed_date is not null) as assessed,
+    count(*) filter (where status = 'awaiting_allocation') as awaiting_allocation
+from cases
+group by category
+order by category;

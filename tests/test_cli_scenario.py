@@ -1,0 +1,194 @@
+"""`python -m reassess scenario`: the same model as the scenarios page, headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reassess import cli_scenario
+from reassess.baseline import baseline_for, find_officers
+from reassess.config import programme
+from reassess.db import Database
+from reassess.scenarios import ScenarioInput, officers_needed, run_scenario
+from reassess.snapshots import list_snapshots
+from tests import resource_fixtures as rf
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m reassess")
+    cli_scenario.register(p.add_subparsers(dest="command", required=True))
+    return p
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    args = parser().parse_args(["scenario", *argv])
+    code = cli_scenario.cmd_scenario(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def steady(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> rf.Fixture:
+    fx = rf.build_steady(tmp_path / "data")
+    monkeypatch.setenv("REASSESS_DATA_DIR", str(fx.data_dir))
+    return fx
+
+
+def model(fx: rf.Fixture, **overrides: object) -> tuple[object, ScenarioInput]:
+    snap = list_snapshots(fx.snapshot_dir).snapshots[-1]
+    b = baseline_for(Database(), snap, programme(), "planner")
+    return b, ScenarioInput.from_programme(b, programme(), name="Scenario", **overrides)
+
+
+def test_json_equals_the_model(steady: rf.Fixture, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        ["--extra-officers", "4", "--start", "2026-03-16", "--trials", "2000", "--json"], capsys
+    )
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    b, inp = model(steady, extra_officers=4, start_date=date(2026, 3, 16), trials=2000)
+    r = run_scenario(b, inp)
+    assert data["snapshot"] == "2026-03-06" and data["synthetic"] is True
+    assert data["marking"] == "SYNTHETIC DATA"
+    assert data["scenario"]["extra_officers"] == 4
+    assert data["scenario"]["start_date"] == "2026-03-16"
+    res = data["result"]
+    assert (res["p50"], res["p85"], res["p95"]) == (
+        r.p50.isoformat(),
+        r.p85.isoformat(),
+        r.p95.isoformat(),
+    )
+    assert res["prob_by_target"] == r.prob_by_target
+    assert res["cost_to_target"] == pytest.approx(r.cost_to_target)
+    assert res["reinvestigations"] == r.reinvestigations
+    assert len(data["projection"]) == len(r.projection)
+    assert {a["name"] for a in data["assumptions"]} >= {"extra_officers", "abstraction_rate"}
+    assert "officers_needed" not in data
+
+
+def test_every_option_reaches_the_model(
+    steady: rf.Fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = [
+        "--extra-officers", "3", "--start", "2026-03-09", "--target", "2026-06-30",
+        "--ramp-up-weeks", "2", "--abstraction-rate", "0.15", "--attrition", "0.05",
+        "--cost-per-fte", "£70,000", "--productivity", "4.5", "--trials", "500", "--json",
+    ]  # fmt: skip
+    code, out, _ = run(argv, capsys)
+    assert code == 0
+    s = json.loads(out)["scenario"]
+    assert (s["extra_officers"], s["start_date"], s["target_date"]) == (
+        3,
+        "2026-03-09",
+        "2026-06-30",
+    )
+    assert (s["ramp_up_weeks"], s["abstraction_rate"], s["attrition_per_year"]) == (2, 0.15, 0.05)
+    assert (s["loaded_cost_per_fte"], s["productivity_per_fte"], s["trials"]) == (70000.0, 4.5, 500)
+
+
+def test_find_officers_is_the_pages_answer(
+    steady: rf.Fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--start", "2026-03-13", "--target", "2026-05-29", "--trials", "2000"]
+    code, out, _ = run([*argv, "--find-officers", "--json"], capsys)
+    assert code == 0
+    answer = json.loads(out)["officers_needed"]
+    b, inp = model(steady, start_date=date(2026, 3, 13), target_date=date(2026, 5, 29), trials=2000)
+    n = officers_needed(b, inp, 0.85)
+    expected = find_officers(b, inp, 0.85)
+    assert answer["extra_officers"] == n == expected.extra_officers
+    assert n is not None and n > 0
+    assert answer["cost_per_year"] == n * 65_000
+    assert answer["cost_to_finish"] == pytest.approx(expected.cost_to_finish)
+    assert answer["confidence"] == 0.85
+    code, out, _ = run([*argv, "--find-officers"], capsys)
+    assert f"Officers needed: {n} extra officers from 13 March 2026 finish by 29 May 2026" in out
+    assert "[SYNTHETIC DATA]" in out
+
+
+def test_a_higher_confidence_needs_no_fewer_officers(
+    steady: rf.Fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--target", "2026-05-29", "--trials", "2000", "--find-officers", "--json"]
+    found = {}
+    for confidence in ("0.5", "0.95"):
+        _, out, _ = run([*argv, "--confidence", confidence], capsys)
+        found[confidence] = json.loads(out)["officers_needed"]["extra_officers"]
+    assert found["0.5"] <= found["0.95"]
+
+
+def test_text_output(steady: rf.Fixture, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--extra-officers", "2", "--trials", "500"], capsys)
+    b, inp = model(steady, extra_officers=2, start_date=date(2026, 3, 13), trials=500)
+    r = run_scenario(b, inp)
+    assert code == 0
+    assert "2 extra officers from 13 March 2026; target 30 April 2026" in out
+    assert f"finish, 85% (P85)               {r.p85.day} {r.p85:%B %Y}" in out
+
+
+def test_start_before_the_snapshot_is_refused(
+    steady: rf.Fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["--start", "2026-02-02"], capsys)
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: --start 2026-02-02 is before the snapshot date 2026-03-06; extra officers can "
+        "start on the snapshot date or later\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--abstraction-rate", "20"],
+            "20 is not between 0 and 1; write a share such as 0.2 for 20%",
+        ),
+        (["--extra-officers", "-1"], "-1 is not between 0 and 500"),
+        (["--start", "02/03/2026"], "'02/03/2026' is not a date; write it as YYYY-MM-DD"),
+        (["--cost-per-fte", "lots"], "'lots' is not an amount in pounds"),
+    ],
+)
+def test_bad_options_are_usage_errors(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        parser().parse_args(["scenario", *argv])
+    assert exc.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_a_negative_productivity_is_explained(
+    steady: rf.Fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["--productivity", "-2"], capsys)
+    assert code == 2
+    assert "productivity_per_fte must be 0 or more, got -2.0" in err
+
+
+def test_no_snapshots_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("REASSESS_DATA_DIR", str(tmp_path / "empty"))
+    with pytest.raises(SystemExit, match="no snapshots .* run `python -m reassess demo`"):
+        run([], capsys)
+
+
+@pytest.mark.slow
+def test_demo_latest_default_scenario(demo_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--json", "--find-officers", "--target", "2026-08-28"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["snapshot"] == "2026-06-26"
+    snap = list_snapshots(demo_env / "snapshots").latest
+    assert snap is not None
+    b = baseline_for(Database(), snap, programme(), "planner")
+    inp = ScenarioInput.from_programme(
+        b, programme(), start_date=date(2026, 7, 3), target_date=date(2026, 8, 28)
+    )
+    assert data["officers_needed"]["extra_officers"] == officers_needed(b, inp)
+    assert data["result"]["p85"] == run_scenario(b, replace(inp, name="Scenario")).p85.isoformat()
