@@ -37,9 +37,11 @@ except BaselineError as exc:
     st.stop()
 start, target = default_start(as_of), prog.target_date
 if target_passed(as_of, target):
+    when = "has passed" if as_of > target else "is less than a week away"
     st.warning(
-        f"The target date ({long_date(target)}) has passed with {fmt_int(baseline.remaining)} "
-        "cases still to assess. Choose a date to plan for instead.",
+        f"The target date ({long_date(target)}) {when} with {fmt_int(baseline.remaining)} "
+        "cases still to assess, so officers added now cannot help meet it. "
+        "Choose a date to plan for instead.",
         icon=":material/event_busy:",
     )
     target = st.date_input(

@@ -152,3 +152,11 @@ def test_roles(steady: rf.Fixture) -> None:
     at = page(role="mayors_office")
     assert not at.exception
     assert "cannot open Resources" in at.error[0].value
+
+
+def test_target_under_a_week_away_is_not_called_passed(demo_env: Path) -> None:
+    at = page(snapshot="2026-04-24")  # six days before the 30 April target
+    assert not at.exception
+    text = " ".join(w.value for w in at.warning)
+    assert "The target date (30 April 2026) is less than a week away" in text
+    assert "has passed" not in text
