@@ -7,7 +7,7 @@ PORT ?= 8501
 DATA_DIR := $(if $(REASSESS_DATA_DIR),$(REASSESS_DATA_DIR),data)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo)
 
-.PHONY: run test lint format bench bench-quick demo deps dev-deps browser clean-data help
+.PHONY: run test lint format bench bench-quick demo deps dev-deps browser oidc clean-data help
 
 help:
 	@echo "make run    - create .venv, install, build the synthetic demo data if there is none, serve the app"
@@ -35,6 +35,12 @@ browser:
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-dejavu-core; \
 	fi
 
+# The sign-in test runs a real OpenID Connect provider (npm's oidc-provider) on loopback.
+oidc:
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q nodejs npm; }
+	@test -f tests/e2e/oidc/node_modules/oidc-provider/package.json || \
+		npm ci --prefix tests/e2e/oidc --no-audit --no-fund --loglevel=error
+
 demo: deps
 	@if ! ls $(DATA_DIR)/snapshots/*.duckdb >/dev/null 2>&1; then \
 		echo "No snapshots in $(DATA_DIR)/snapshots: building the synthetic demo programme..."; \
@@ -45,8 +51,11 @@ run: deps demo
 	$(PY) -m reassess.serve --server.headless true --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
-test: dev-deps browser
-	$(PY) -m pytest -n 2 --dist loadgroup -q
+# Unit, AppTest and hardening tests run on both cores; the real-browser tests (pages, sign-in,
+# ten-user load) run afterwards on their own, so the load test measures a quiet machine.
+test: dev-deps browser oidc
+	$(PY) -m pytest -n 2 -q -m "not browser"
+	$(PY) -m pytest -q -m browser
 
 lint: dev-deps
 	$(PY) -m ruff check .

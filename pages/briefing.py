@@ -1,8 +1,140 @@
-"""briefing (being built)."""
+"""Briefing: progress for the Mayor's office, every figure through disclosure control."""
+
+from functools import partial
 
 import streamlit as st
 
+from reassess.briefing import Briefing, BriefingTable, build_briefing, display_value
+from reassess.charts.burnup import burn_up
+from reassess.exports import XLSX_MIME, briefing_pdf, briefing_xlsx, briefing_zip
+from reassess.status import Rag
 from reassess.ui import page_context
+from reassess.ui.audit_hooks import audited_download
+from reassess.ui.context import PageContext
+from reassess.ui.widgets import Kpi, kpi_row, rag_badge
+
+EXPORTS = {"pdf": briefing_pdf, "xlsx": briefing_xlsx, "zip": briefing_zip}
+DOWNLOADS = (
+    ("PDF (A4)", "pdf", "application/pdf"),
+    ("Excel", "xlsx", XLSX_MIME),
+    ("CSV files (zip)", "zip", "application/zip"),
+)
+# A constant: never built from data. Printing hides the app's chrome and fits charts to A4.
+PRINT_CSS = """<style>
+@media print {
+  @page { size: A4; margin: 14mm; }
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stSidebarCollapsedControl"], [data-testid="stDownloadButton"], [data-testid="stButton"] {
+    display: none !important;
+  }
+  [data-testid="stMainBlockContainer"], .block-container {
+    max-width: 182mm !important; padding: 0 !important;
+  }
+  [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stMetric"] {
+    max-width: 182mm !important; break-inside: avoid;
+  }
+  [data-testid="stExpander"] details { display: block !important; }
+}
+</style>"""
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_briefing(_ctx: PageContext, key: tuple[object, ...]) -> Briefing:
+    """The briefing for the selected snapshots; `key` names the snapshot files it reads."""
+    return build_briefing(_ctx.db, _ctx.snapshot, _ctx.compare, _ctx.programme)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def export_bytes(kind: str, _b: Briefing, key: tuple[object, ...]) -> bytes:
+    """One export of the briefing for `key` (as cached_briefing), made once per process."""
+    return EXPORTS[kind](_b)
+
 
 ctx = page_context("briefing")
-st.info("This view is being built.")
+st.html(PRINT_CSS)
+snapshots = (ctx.snapshot, ctx.compare) if ctx.compare else (ctx.snapshot,)
+key = tuple((str(s.path), s.stat_key) for s in snapshots)
+b = cached_briefing(ctx, key)
+
+
+def show_table(t: BriefingTable) -> None:
+    """A disclosed table with its footnotes."""
+    st.markdown(f"**{t.title}**")
+    st.dataframe(t.display(), hide_index=True, key=f"table_{t.key}")
+    if t.notes:
+        st.caption(" ".join(t.notes))
+
+
+st.markdown(f"**{b.marking}**")
+st.caption(
+    "Figures are rounded and small counts hidden (see the disclosure rules below). "
+    "To print an A4 copy, use the browser's Print: menus and buttons are left out."
+)
+rag_badge(Rag(b.rag_colour, b.rag_label, b.rag_reason, b.rag_rule))
+st.markdown(b.headline)
+for sentence in b.narrative:
+    st.markdown(f"- {sentence}")
+
+f = b.figures
+kpi_row(
+    [
+        Kpi("Cases in scope", display_value(f["in_scope"])),
+        Kpi("Assessed", display_value(f["assessed"]), help="Assessment completed."),
+        Kpi("% assessed", "—" if b.pct_assessed is None else f"{b.pct_assessed:.0f}%"),
+        Kpi("Still to assess", display_value(f["remaining"])),
+        Kpi("Awaiting allocation", display_value(f["awaiting_allocation"])),
+    ]
+)
+
+st.subheader("What changed")
+if b.changes is not None and b.changes_text:
+    st.markdown(b.changes_text)
+    show_table(b.changes)
+else:
+    st.info("Choose a snapshot to compare with in the sidebar to see what changed.")
+
+st.subheader("Progress")
+st.plotly_chart(
+    burn_up(b.chart_assessed, b.chart_scope, b.chart_fan, as_of=b.as_of, target=b.target),
+    key="briefing_burn_up",
+)
+st.caption(b.forecast_note)
+show_table(b.headline_table)
+
+st.subheader("Breakdowns")
+for table in (b.by_category, b.by_bcu, b.borough_category):
+    show_table(table)
+
+st.subheader("Resource position and funding gap")
+st.markdown(b.resources_text)
+show_table(b.resources_table())
+
+st.subheader("Caveats")
+for caveat in b.caveats:
+    st.markdown(f"- {caveat}")
+show_table(b.ethnicity)
+
+with st.expander("Definitions"):
+    for term, meaning in b.definitions:
+        st.markdown(f"- **{term}**: {meaning}")
+with st.expander("Disclosure rules applied"):
+    for rule in b.disclosure_rules:
+        st.markdown(f"- {rule}")
+with st.expander("Sources"):
+    for source in b.sources:
+        st.markdown(f"- {source}")
+
+st.subheader("Download")
+st.caption("The files hold the same disclosed figures, with the marking on every page or sheet.")
+for col, (label, kind, mime) in zip(st.columns(3), DOWNLOADS, strict=True):
+    with col:
+        audited_download(
+            ctx,
+            label=label,
+            data=partial(export_bytes, kind, b, key),  # made once, after the export is recorded
+            file_name=f"briefing-{b.snapshot_label}.{kind}",
+            mime=mime,
+            key=f"briefing_{kind}",
+            page="briefing",
+        )

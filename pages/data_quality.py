@@ -14,7 +14,6 @@ from reassess.filters import (
     ethnicity_table,
     history_table,
     previous_as_of,
-    snapshot_sources,
     warning_counts,
 )
 from reassess.narrative import fmt_int
@@ -110,9 +109,8 @@ if may_drill_down(ctx):
         )
 
 st.subheader("Snapshot history")
-read = snapshot_sources(ctx.db, ctx.listing.snapshots, ctx.role)
-st.dataframe(history_table(ctx.listing.snapshots, read), hide_index=True, key="history")
-broken = [(b.path.name, b.reason) for b in ctx.listing.broken] + list(read.failed)
+st.dataframe(history_table(ctx.listing.snapshots), hide_index=True, key="history")
+broken = [(b.path.name, b.reason) for b in ctx.listing.broken]
 if broken:
     st.warning(
         f"{len(broken)} file(s) in the snapshot folder could not be read and are not shown on any page.",

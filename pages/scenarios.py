@@ -23,8 +23,10 @@ from reassess.baseline import (
 )
 from reassess.charts.scenarios import completion_chart
 from reassess.config import settings
+from reassess.csvsafe import safe_frame
 from reassess.scenarios import ScenarioInput, run_scenario
 from reassess.ui import page_context
+from reassess.ui.audit_hooks import audited_download, record_scenario
 from reassess.ui.widgets import assumptions_note
 
 find = st.cache_data(find_officers, show_spinner=False, max_entries=128)
@@ -52,9 +54,9 @@ def load_saved(slot_default: ScenarioInput, as_of: date, goal: date) -> None:
 def delete_saved() -> None:
     """Callback: delete the chosen saved scenario."""
     try:
-        st.toast(
-            f"Deleted {store.quoted(store.delete(settings().scenario_db, S['load_name']), 60)}."
-        )
+        deleted = store.delete(settings().scenario_db, S["load_name"])
+        record_scenario(ctx, "scenario_delete", deleted)
+        st.toast(f"Deleted {store.quoted(deleted, 60)}.")
     except store.StoreError as exc:
         st.toast(str(exc), icon=":material/error:")
 
@@ -143,6 +145,7 @@ overwrite = c[2].checkbox("Replace a saved scenario of the same name", key="save
 if st.button("Save", key="save"):
     try:
         saved = store.save(settings().scenario_db, name, inputs[save_slot], as_of=as_of, saved_by=ctx.user, overwrite=overwrite)  # fmt: skip
+        record_scenario(ctx, "scenario_save", saved.name)
         st.success(f"Saved {store.quoted(saved.name, 60)}.")
     except store.StoreError as exc:
         st.error(str(exc))
@@ -159,5 +162,7 @@ inp, result = pairs[pick]
 stem = store.export_stem(inp.name, ctx.snapshot.label, ctx.snapshot.synthetic)
 export = json.dumps(scenario_export(inp, result, baseline, prog, ctx.snapshot), indent=2)
 c = st.columns(2)
-c[0].download_button("Projection (CSV)", result.projection.to_csv(index=False), f"{stem}.csv", "text/csv", key="download_csv")  # fmt: skip
-c[1].download_button("Scenario and projection (JSON)", export, f"{stem}.json", "application/json", key="download_json")  # fmt: skip
+with c[0]:
+    audited_download(ctx, label="Projection (CSV)", data=lambda: safe_frame(result.projection).to_csv(index=False).encode(), file_name=f"{stem}.csv", mime="text/csv", key="download_csv")  # fmt: skip
+with c[1]:
+    audited_download(ctx, label="Scenario and projection (JSON)", data=export.encode(), file_name=f"{stem}.json", mime="application/json", key="download_json")  # fmt: skip

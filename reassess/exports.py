@@ -43,20 +43,13 @@ from reportlab.platypus import (
 )
 
 from reassess.briefing import Briefing, BriefingTable, display_value, long_date
+from reassess.csvsafe import DANGEROUS_FIRST, safe_cell
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = DANGEROUS_FIRST  # one rule for every export: reassess/csvsafe.py
 """A text cell starting with one of these could run as a formula in a spreadsheet."""
 CSV_ENCODING = "utf-8-sig"
 """UTF-8 with a byte-order mark, so that Excel reads £ and — correctly."""
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def safe_cell(value: Any) -> Any:
-    """A cell value safe for a spreadsheet: text that could start a formula gets a leading '."""
-    # Numbers (negative ones too), dates and None pass unchanged: they are never formulas.
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _csv_value(value: Any) -> Any:

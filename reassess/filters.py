@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from reassess.contract import (
@@ -29,7 +28,6 @@ from reassess.contract import (
     OUTCOMES,
     PRIORITIES,
 )
-from reassess.db import Database, QueryError
 from reassess.snapshots import SnapshotInfo
 
 # The "break down by" allow-list: each maps to a fixed SQL expression in queries/categories_*.sql.
@@ -595,47 +593,25 @@ def ethnicity_table(shares: pd.DataFrame, dimension: str) -> pd.DataFrame:
     )
 
 
-@dataclass(frozen=True)
-class SourceRead:
-    """Each readable snapshot's manifest and source files, and those that failed to read."""
+def history_table(snapshots: Sequence[SnapshotInfo]) -> pd.DataFrame:
+    """One row per snapshot, newest first: rows, warnings, ingest time and each source's SHA-256.
 
-    frames: dict[str, pd.DataFrame]
-    failed: tuple[tuple[str, str], ...]
-
-
-def snapshot_sources(db: Database, snapshots: Sequence[SnapshotInfo], role: str) -> SourceRead:
-    """Run queries/quality_sources.sql on every snapshot; a file that fails is reported, not raised."""
-    frames: dict[str, pd.DataFrame] = {}
-    failed: list[tuple[str, str]] = []
-    for snap in snapshots:
-        try:
-            frames[snap.label] = db.run("quality_sources", snap, role=role)
-        except (QueryError, duckdb.Error) as exc:
-            failed.append((snap.path.name, str(exc).splitlines()[0][:200]))
-    return SourceRead(frames, tuple(failed))
-
-
-def history_table(snapshots: Sequence[SnapshotInfo], read: SourceRead) -> pd.DataFrame:
-    """One row per snapshot, newest first: rows, warnings, ingest time and each source's SHA-256."""
+    Read from the snapshot listing, which reads each file's manifest once per file version,
+    so the history costs nothing per page run however many snapshots there are.
+    """
     rows = []
     for snap in reversed(snapshots):
-        frame = read.frames.get(snap.label)
-        if frame is None:
-            continue
-        records = frame.to_dict("records")
-        first = records[0] if records else {}
         row: dict[str, Any] = {
             "As of": snap.as_of,
-            "Cases": int(first.get("case_rows", snap.in_scope)),
-            "Officers": first.get("officer_rows"),
+            "Cases": snap.case_rows or snap.in_scope,
+            "Officers": snap.officer_rows,
             "Warnings": snap.warnings,
             "Ingested (UTC)": snap.ingested_at,
-            "Contract": first.get("contract_version"),
+            "Contract": snap.contract_version,
             "Synthetic": "yes" if snap.synthetic else "no",
         }
-        for src in records:
-            if isinstance(src.get("file"), str):
-                row[f"{src['file']} SHA-256"] = src["sha256"]
+        for file, sha256, _ in snap.sources:
+            row[f"{file} SHA-256"] = sha256
         rows.append(row)
     return pd.DataFrame(rows)
 

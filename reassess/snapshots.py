@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from reassess.sqlfiles import snapshot_sql
+
 SNAPSHOT_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.duckdb$")
 
 
@@ -30,6 +32,10 @@ class SnapshotInfo:
     ingested_at: datetime
     bytes: int
     stat_key: tuple[int, int, int]
+    contract_version: str = ""
+    case_rows: int = 0
+    officer_rows: int = 0
+    sources: tuple[tuple[str, str, int], ...] = ()  # (file, sha256, bytes)
 
     @property
     def label(self) -> str:
@@ -101,30 +107,44 @@ def _read_manifest(path: str, key: tuple[int, int, int]) -> SnapshotInfo | str:
     except duckdb.Error as exc:
         return f"cannot be opened as a DuckDB snapshot ({_first_line(exc)})"
     try:
-        row = con.execute(
-            "select as_of, synthetic, warning_count, ingested_at from manifest"
-        ).fetchone()
-        counts = con.execute("select in_scope, assessed from summary").fetchone()
+        row = con.execute(snapshot_sql("manifest")).fetchone()
+        sources = tuple(
+            (str(f), str(h), int(b)) for f, h, b in con.execute(snapshot_sql("sources")).fetchall()
+        )
     except duckdb.Error as exc:
         return f"is not a complete snapshot ({_first_line(exc)})"
     finally:
         con.close()
-    if row is None or counts is None:
+    if row is None:
         return "has an empty manifest"
-    as_of, synthetic, warnings, ingested_at = row
+    (
+        as_of,
+        synthetic,
+        warnings,
+        ingested_at,
+        contract,
+        case_rows,
+        officer_rows,
+        in_scope,
+        assessed,
+    ) = row
     name_date = Path(path).name.removesuffix(".duckdb")
     if as_of.isoformat() != name_date:
         return f"says it is for {as_of.isoformat()} but is named {name_date}"
     return SnapshotInfo(
         as_of=as_of,
         path=Path(path),
-        in_scope=int(counts[0]),
-        assessed=int(counts[1]),
+        in_scope=int(in_scope),
+        assessed=int(assessed),
         synthetic=bool(synthetic),
         warnings=int(warnings),
         ingested_at=ingested_at,
         bytes=key[1],
         stat_key=key,
+        contract_version=str(contract),
+        case_rows=int(case_rows),
+        officer_rows=int(officer_rows),
+        sources=sources,
     )
 
 

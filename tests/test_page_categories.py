@@ -45,7 +45,6 @@ QUERY_PARAMS: dict[str, dict[str, Any]] = {
     "quality_warning_summary": {},
     "quality_change_counts": {},
     "quality_changes": {},
-    "quality_sources": {},
 }
 
 
@@ -237,18 +236,14 @@ def test_the_earlier_snapshot_has_the_case_that_later_left_scope(env: Fixture) -
 # --------------------------------------------------------------------------- drill-down
 
 
-def test_commander_drill_down_needs_a_reason_then_lists_the_cases(
-    env: Fixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import reassess.ui.drilldown as drilldown
+def test_commander_drill_down_needs_a_reason_then_lists_the_cases(env: Fixture) -> None:
+    from reassess.audit import AuditLog
+    from reassess.config import settings
 
-    recorded: list[tuple[str, str, int]] = []
+    def recorded() -> list[tuple[str, str, int]]:
+        log = AuditLog(settings().audit_dir).read(action="drilldown")
+        return [(r.detail, r.reason, int(r.rows)) for r in log.itertuples()]
 
-    def spy(ctx: Any, what: str, reason: str, rows: pd.DataFrame) -> str:
-        recorded.append((what, reason, len(rows)))
-        return reason
-
-    monkeypatch.setattr(drilldown, "record_drilldown", spy)
     at = page()
     assert [s.value for s in at.subheader if s.value == "Cases behind a figure"]
     assert not any("case_ref" in df.value.columns for df in at.dataframe)
@@ -258,15 +253,15 @@ def test_commander_drill_down_needs_a_reason_then_lists_the_cases(
     at.selectbox(key="dd_col").set_value("CE").run()
     at.text_input(key="dd_reason").input("too short").run()  # 9 characters
     assert not any("case_ref" in df.value.columns for df in at.dataframe)
-    assert recorded == []
+    assert recorded() == []
 
     at.text_input(key="dd_reason").input("weekly review of CE backlog").run()
     assert not at.exception
     cases = frame_with(at, "case_ref")
     assert list(cases["case_ref"]) == ["OG-CE-1", "OG-CE-2", "OG-CE-3", "OG-CE-4"]
     assert (cases["suspect_ethnicity_recorded"] == "none").sum() == 3
-    assert at.get("download_button")
-    (what, reason, n) = recorded[-1]
+    assert [b for b in at.button if b.label == "Download these cases (CSV)"]
+    (what, reason, n) = recorded()[-1]
     assert reason == "weekly review of CE backlog" and n == 4
     assert "Organised group × BCU: CE Central East" in what
 
@@ -286,12 +281,6 @@ def test_planners_and_analysts_see_no_drill_down(env: Fixture, role: str) -> Non
     assert metrics(at)["Cases in scope"] == "11"
     assert not [s for s in at.subheader if s.value == "Cases behind a figure"]
     assert not [t for t in at.text_input if t.key == "dd_reason"]
-
-
-def test_record_drilldown_returns_the_reason() -> None:
-    from reassess.ui.drilldown import record_drilldown
-
-    assert record_drilldown(None, "x", "a good reason", pd.DataFrame()) == "a good reason"  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- the demo

@@ -170,7 +170,7 @@ def test_commanders_open_the_refs_after_giving_a_reason(env: Fixture) -> None:
         ["OG-CE-2", "status_backwards"],
     ]
     assert "OG-CE-3" in all_text(at)  # the warnings with refs
-    assert len(at.get("download_button")) == 2
+    assert len([b for b in at.button if b.label == "Download these cases (CSV)"]) == 2
 
 
 def test_planners_cannot_open_the_page(env: Fixture) -> None:

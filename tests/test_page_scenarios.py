@@ -231,8 +231,18 @@ def test_a_saved_scenario_from_an_earlier_snapshot_is_brought_into_range(
 def test_download_buttons_and_share_note(steady: rf.Fixture) -> None:
     at = page()
     assert not at.exception
-    labels = [d.label for d in at.get("download_button")]
+    labels = [
+        b.label for b in at.button if b.key in ("download_csv_prepare", "download_json_prepare")
+    ]
     assert labels == ["Projection (CSV)", "Scenario and projection (JSON)"]
+    at.button(key="download_csv_prepare").click().run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 1
+    from reassess.audit import AuditLog
+    from reassess.config import settings
+
+    exports = AuditLog(settings().audit_dir).read(action="export")
+    assert len(exports) == 1 and exports.iloc[0]["detail"].endswith(".csv")
     assert any("address bar" in c.value for c in at.caption)
 
 

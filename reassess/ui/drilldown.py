@@ -6,19 +6,24 @@ import pandas as pd
 import streamlit as st
 
 from reassess.access import can_run
+from reassess.csvsafe import to_safe_csv
 from reassess.filters import Cell, dimension_label, labeller, ordered_values
+from reassess.ui import audit_hooks
 from reassess.ui.context import PageContext
 
 REASON_MIN_CHARS = 10
 
 
 def record_drilldown(ctx: PageContext, what: str, reason: str, rows: pd.DataFrame) -> str:
-    """Record that `ctx.user` opened the case list `what` (len(rows) cases) and why.
+    """Record in the audit trail that `ctx.user` opened the case list `what`, and why.
 
-    Placeholder: audit lands with the access issue. Nothing is appended yet; the lead wires this
-    to the audit module (who, role, snapshot, what, reason, case count). Returns the reason.
+    Recorded once per list, reason and snapshot in a session (not on every rerun while the
+    reason stays typed). If the audit cannot be written the page stops before the list shows.
     """
-    # audit lands with the access issue
+    seen = (what, reason, len(rows), ctx.snapshot.label)
+    if st.session_state.get(f"_dd_recorded_{what}") != seen:
+        audit_hooks.record_drilldown(ctx, what, reason, len(rows))
+        st.session_state[f"_dd_recorded_{what}"] = seen
     return reason
 
 
@@ -58,14 +63,14 @@ def show_case_list(
     record_drilldown(ctx, what, reason, rows)
     st.caption(f"{what[:1].upper()}{what[1:]}: {len(rows):,} listed.")
     st.dataframe(rows, hide_index=True, key=f"{key}_rows")
-    st.download_button(
-        "Download these cases (CSV)",
-        rows.to_csv(index=False).encode("utf-8"),
+    audit_hooks.audited_download(
+        ctx,
+        label="Download these cases (CSV)",
+        data=lambda: to_safe_csv(rows),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_csv",
-        on_click="ignore",
-        icon=":material/download:",
+        rows=len(rows),
     )
 
 

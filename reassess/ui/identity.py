@@ -61,6 +61,15 @@ def _signed_in_identity() -> Identity:
     if isinstance(groups, str):
         groups = [groups]
     role = access.role_for(email, list(groups))
+    if st.session_state.get("_sign_in_recorded") != (email, role):
+        from reassess.audit import AuditError
+        from reassess.ui.audit_hooks import fail_closed, record_sign_in
+
+        try:
+            record_sign_in(email, role)
+        except AuditError as exc:
+            fail_closed("Sign-in", exc)
+        st.session_state["_sign_in_recorded"] = (email, role)
     if role is None:
         st.title("reassess")
         st.info(

@@ -12,6 +12,7 @@ from reassess.ui.identity import resolve_identity
 from reassess.ui.resources import database
 
 NO_COMPARE = "(none)"
+NOTICES_KEY = "_link_notices"
 
 
 def render_shell() -> PageContext:
@@ -23,6 +24,7 @@ def render_shell() -> PageContext:
         st.stop()
     identity = resolve_identity(listing)
     snapshot, compare = snapshot_pickers(listing)
+    show_notices()
     ctx = PageContext(
         role=identity.role,
         user=identity.user,
@@ -93,12 +95,32 @@ def _seed_from_url(key: str, options: list[str], default: str, what: str) -> Non
     if wanted == "none" and NO_COMPARE in options:
         wanted = NO_COMPARE
     if wanted is not None and wanted not in options:
-        shown = wanted[:40]
-        st.sidebar.warning(
-            f"The link asked for {what} '{shown}', which does not exist; showing {default} instead."
+        notice(
+            f"The link asked for {what} {literal(wanted)}, which does not exist; "
+            f"showing {default} instead."
         )
         wanted = None
     st.session_state[key] = wanted if wanted is not None else default
+
+
+def notice(message: str) -> None:
+    """Queue a sidebar warning about the link; kept until a page has shown it (survives the
+    landing page's redirect to the role's first page)."""
+    pending = st.session_state.setdefault(NOTICES_KEY, [])
+    if message not in pending:
+        pending.append(message)
+
+
+def show_notices() -> None:
+    """Show the queued link warnings in the sidebar."""
+    for message in st.session_state.get(NOTICES_KEY, []):
+        st.sidebar.warning(message)
+
+
+def literal(text: str, limit: int = 40) -> str:
+    """Text from a URL shown inertly: a markdown code span, so it never renders as a link or image."""
+    cleaned = "".join(ch for ch in str(text)[:limit] if ch.isprintable() and ch != "`")
+    return f"`{cleaned}`" if cleaned else "(empty)"
 
 
 def page_header(ctx: PageContext, page_id: str) -> None:
@@ -125,7 +147,7 @@ def role_selector(default: str) -> str:
     if st.session_state.get("demo_role") not in ROLES:
         wanted = st.query_params.get("role")
         if wanted is not None and wanted not in ROLES:
-            st.sidebar.warning(f"The link asked for role '{wanted[:40]}', which does not exist.")
+            notice(f"The link asked for role {literal(wanted)}, which does not exist.")
             wanted = None
         st.session_state["demo_role"] = wanted or default
     role = st.sidebar.selectbox(

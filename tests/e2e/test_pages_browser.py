@@ -48,7 +48,7 @@ def test_forbidden_page_by_url_is_not_served(server: str, browser) -> None:  # t
     try:
         page.goto(f"{server}/workload?role=mayors_office")
         wait_ready(page)
-        assert page.get_by_text("Page not found").count() >= 1
+        page.get_by_text("Page not found").first.wait_for(timeout=20_000)
         assert "/briefing" in page.url
         assert page.locator("h1").filter(has_text="Briefing").count() == 1
         assert page.get_by_text("Workload", exact=True).count() == 0

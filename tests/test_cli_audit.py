@@ -1,0 +1,169 @@
+"""`python -m reassess audit`: reading the trail as a table, JSON or CSV, and --verify."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from reassess import cli_audit, commands
+from reassess.audit import AuditEvent, AuditLog
+from reassess.cli import main
+
+
+@pytest.fixture
+def audit_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A data folder whose audit trail holds four events on three days; the command registered."""
+    if cli_audit.register not in commands.REGISTRARS:
+        monkeypatch.setattr(commands, "REGISTRARS", [*commands.REGISTRARS, cli_audit.register])
+    monkeypatch.setenv("REASSESS_DATA_DIR", str(tmp_path))
+    log = AuditLog(tmp_path / "audit")
+    for at, user, role, action, detail, reason in [
+        (datetime(2026, 3, 2, 9, 0, 5), "alice@example.org", "commander", "page_view", "", ""),
+        (
+            datetime(2026, 3, 2, 9, 1),
+            "alice@example.org",
+            "commander",
+            "drilldown",
+            "categories_cases",
+            "checking the CE cases before the review",
+        ),
+        (datetime(2026, 3, 3, 14, 0), "=bob@example.org", "analyst", "export", "audit.csv", ""),
+        (datetime(2026, 3, 9, 8, 0), "carol@example.org", "mayors_office", "page_view", "", ""),
+    ]:
+        log.record(
+            AuditEvent(
+                user=user,
+                role=role,
+                action=action,
+                page="categories",
+                snapshot=date(2026, 2, 27),
+                detail=detail,
+                reason=reason,
+                at=at.replace(tzinfo=UTC),
+            )
+        )
+    return tmp_path / "audit"
+
+
+def test_table(audit_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "--since", "2026-03-01", "--until", "2026-03-03"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["at", "(UTC)", "user", "role", "action", "page", "detail"]
+    assert out[1].startswith("2026-03-03 14:00:00 =bob@example.org")
+    assert out[2].endswith("categories_cases (reason: checking the CE cases before the review)")
+    assert out[3].startswith("2026-03-02 09:00:05 alice@example.org")
+    assert out[-1] == "3 events."
+
+
+def test_json_lines_filtered_by_user_and_action(
+    audit_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["audit", "--since", "2026-03-01", "--user", "alice@example.org", "--json"]
+    assert main([*args, "--action", "drilldown"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert records == [
+        {
+            "at": "2026-03-02T09:01:00+00:00",
+            "user": "alice@example.org",
+            "role": "commander",
+            "action": "drilldown",
+            "page": "categories",
+            "snapshot": "2026-02-27",
+            "filters": "{}",
+            "detail": "categories_cases",
+            "reason": "checking the CE cases before the review",
+            "rows": None,
+        }
+    ]
+
+
+def test_role_filter_and_repeatable_options(
+    audit_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["audit", "--since", "2026-03-01", "--role", "analyst", "--role", "mayors_office"]
+    assert main([*args, "--json"]) == 0
+    users = [json.loads(line)["user"] for line in capsys.readouterr().out.splitlines()]
+    assert users == ["carol@example.org", "=bob@example.org"]
+
+
+def test_csv_is_formula_safe(audit_dir: Path, capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    assert main(["audit", "--since", "2026-03-03", "--until", "2026-03-03", "--csv"]) == 0
+    text = capsysbinary.readouterr().out.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "at,user,role,action,page,snapshot,filters,detail,reason,rows"
+    assert lines[1].startswith("2026-03-03 14:00:00+00:00,'=bob@example.org,analyst,export,")
+    assert len(lines) == 2
+
+
+def test_nothing_matches(audit_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "--since", "2030-01-01"]) == 0
+    assert capsys.readouterr().out == "No audit events from 2030-01-01 to today match.\n"
+
+
+def test_default_is_the_last_seven_days_by_the_wall_clock(
+    audit_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    AuditLog(audit_dir).record(
+        AuditEvent(user="dave@example.org", role="planner", action="sign_in")
+    )
+    assert main(["audit", "--json"]) == 0
+    users = [json.loads(line)["user"] for line in capsys.readouterr().out.splitlines()]
+    assert users == ["dave@example.org"]
+
+
+def test_verify_intact(audit_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "--verify"]) == 0
+    assert capsys.readouterr().out == "Audit chain intact: 4 records in 3 files.\n"
+
+
+def test_verify_broken_exits_1_and_names_the_line(
+    audit_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = audit_dir / "2026-03-02.jsonl"
+    path.write_text(path.read_text().replace("alice@example.org", "mallory@example.org", 1))
+
+    assert main(["audit", "--verify"]) == 1
+
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "Audit chain BROKEN: 1 problem(s) in 3 records across 3 files; the first is "
+        "2026-03-02.jsonl, line 2: its prev hash does not match the line before: a line was "
+        "edited, inserted, deleted or reordered here.",
+        "broken: 2026-03-02.jsonl, line 2: its prev hash does not match the line before: a line "
+        "was edited, inserted, deleted or reordered here",
+    ]
+
+
+def test_until_before_since_is_refused(audit_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "--since", "2026-03-05", "--until", "2026-03-01"]) == 2
+    assert capsys.readouterr().err == "error: --until 2026-03-01 is before --since 2026-03-05\n"
+
+
+def test_a_bad_date_is_an_argparse_error(
+    audit_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["audit", "--since", "05/03/2026"])
+    assert exited.value.code == 2
+    assert "'05/03/2026' is not a date; write it as YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_an_unknown_action_is_refused(audit_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["audit", "--action", "delete"])
+    assert "invalid choice: 'delete'" in capsys.readouterr().err
+
+
+def test_verify_and_json_are_exclusive(audit_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["audit", "--verify", "--json"])
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_terminal_output_strips_control_characters(
+    audit_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli_audit._printable("ok\x1b[2Jbad\u202e") == "ok?[2Jbad?"
