@@ -23,10 +23,18 @@ def burn_up(
     if fan is not None and len(fan) > 1:
         x = list(fan["week_ending"])
         fig.add_trace(
-            go.Scatter(x=x, y=fan["p05"], line={"width": 0}, showlegend=False, hoverinfo="skip")
+            go.Scatter(
+                mode="lines",
+                x=x,
+                y=fan["p05"],
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+            )
         )
         fig.add_trace(
             go.Scatter(
+                mode="lines",
                 x=x,
                 y=fan["p95"],
                 fill="tonexty",
@@ -37,10 +45,18 @@ def burn_up(
             )
         )
         fig.add_trace(
-            go.Scatter(x=x, y=fan["p15"], line={"width": 0}, showlegend=False, hoverinfo="skip")
+            go.Scatter(
+                mode="lines",
+                x=x,
+                y=fan["p15"],
+                line={"width": 0},
+                showlegend=False,
+                hoverinfo="skip",
+            )
         )
         fig.add_trace(
             go.Scatter(
+                mode="lines",
                 x=x,
                 y=fan["p85"],
                 fill="tonexty",
@@ -52,6 +68,7 @@ def burn_up(
         )
         fig.add_trace(
             go.Scatter(
+                mode="lines",
                 x=x,
                 y=fan["p50"],
                 name="Forecast, median",
@@ -61,6 +78,7 @@ def burn_up(
         )
     fig.add_trace(
         go.Scatter(
+            mode="lines",
             x=assessed["week_ending"],
             y=assessed["assessed"],
             name="Assessed (cumulative)",
@@ -70,6 +88,7 @@ def burn_up(
     )
     fig.add_trace(
         go.Scatter(
+            mode="lines",
             x=scope["as_of"],
             y=scope["in_scope"],
             name="Cases in scope",
@@ -81,6 +100,7 @@ def burn_up(
         now = int(assessed["assessed"].iloc[-1])
         fig.add_trace(
             go.Scatter(
+                mode="lines",
                 x=[as_of, target],
                 y=[now, int(scope["in_scope"].iloc[-1])],
                 name="Pace needed for the target",
