@@ -51,9 +51,11 @@ run: deps demo
 	$(PY) -m reassess.serve --server.headless true --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
-# Unit, AppTest and hardening tests run on both cores; the real-browser tests (pages, sign-in,
-# ten-user load) run afterwards on their own, so the load test measures a quiet machine.
+# First the benchmark regression guard (1x; fails when a page is over 3x its recorded median),
+# then unit, AppTest and hardening tests on both cores; the real-browser tests (pages, sign-in,
+# ten-user load) run last on their own, so the load test measures a quiet machine.
 test: dev-deps browser oidc
+	$(PY) -m bench --quick
 	$(PY) -m pytest -n 2 -q -m "not browser"
 	$(PY) -m pytest -q -m browser
 
