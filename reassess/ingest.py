@@ -87,12 +87,11 @@ def ingest(
                 _insert(con, name, frame)
             con.execute(ingest_sql("summary"), {"as_of": as_of})
             con.execute(ingest_sql("scope_history"))
-            for snap in earlier:
-                con.execute(f"attach '{_quote(snap.path)}' as earlier (read_only)")
-                con.execute(ingest_sql("scope_history_earlier"))
-                con.execute("detach earlier")
             if previous is not None:
                 con.execute(f"attach '{_quote(previous.path)}' as prev (read_only)")
+                # The previous snapshot carries the history of every snapshot before it, so one
+                # file is read however many snapshots there are.
+                con.execute(ingest_sql("scope_history_previous"))
                 con.execute(ingest_sql("changes"))
                 warnings.extend(
                     _change_warnings(con, previous.as_of, extract.tables["cases"].source)

@@ -117,3 +117,12 @@ def test_results_are_cached_and_independent_copies(example_snapshots: list[Snaps
     a.loc[0, "in_scope"] = -1
     b = db.run("kpis", snap, role="commander")
     assert int(b.loc[0, "in_scope"]) == 8
+
+
+def test_scope_history_carries_every_earlier_snapshot(demo_dir: Path) -> None:
+    listing = list_snapshots(demo_dir / "snapshots")
+    latest = listing.latest
+    hist = Database().run("scope_history", latest, role="commander")
+    assert [d.date() for d in hist["as_of"]] == [s.as_of for s in listing.snapshots]
+    assert list(hist["in_scope"]) == [s.in_scope for s in listing.snapshots]
+    assert list(hist["assessed"]) == [s.assessed for s in listing.snapshots]
