@@ -1,7 +1,7 @@
 """Peak memory of a real app process: `python -m reassess.serve` driven by a headless chromium.
 
-The launcher follows tests/e2e/server.py (free port, poll /_stcore/health) but keeps the
-process id, so /proc/<pid>/status can be read: VmHWM is the peak resident set size of the
+The launcher (free port, poll /_stcore/health) is shared with the browser tests
+(tests/e2e/server.py); it keeps the process id, so /proc/<pid>/status can be read: VmHWM is the peak resident set size of the
 process since it started, VmRSS the current one.
 """
 
@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -22,7 +23,15 @@ from reassess.access import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SETTLE_S = 0.3  # a fixed wait after the page first settles, to catch a rerun; not counted
 
@@ -64,57 +73,69 @@ def proc_status_kb(pid: int, key: str) -> int:
 
 
 @contextmanager
-def app_server(data_dir: Path, timeout: float = 90) -> Iterator[Server]:
-    """Serve the app headless on a free port with REASSESS_DATA_DIR at data_dir; stop it after."""
+def app_server(
+    data_dir: Path, timeout: float = 90, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """Serve the app headless on a free port with REASSESS_DATA_DIR at data_dir; stop it after.
+
+    The server's output goes to a temporary file (a pipe nobody reads would fill and stall the
+    server); its tail is in the error if the server exits before answering.
+    """
     port = free_port()
-    env = {**os.environ, "REASSESS_DATA_DIR": str(data_dir), "REASSESS_DEMO_ROLE": "commander"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "reassess.serve",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the app server exited with {proc.returncode} before answering")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the app server did not answer /_stcore/health in time")
-            time.sleep(0.3)
-        yield Server(url, proc.pid)
-    finally:
-        proc.terminate()
+    full_env = {**os.environ, "REASSESS_DATA_DIR": str(data_dir), **(env or {})}
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "reassess.serve",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            deadline = time.monotonic() + timeout
+            while True:
+                if proc.poll() is not None:
+                    log.seek(0)
+                    out = log.read().decode(errors="replace")[-3000:]
+                    raise RuntimeError(
+                        f"the app server exited with {proc.returncode} before answering:\n{out}"
+                    )
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                        if r.read().decode().strip() == "ok":
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the app server did not answer /_stcore/health in time")
+                time.sleep(0.3)
+            yield Server(url, proc.pid)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
-def _wait_ready(page, timeout_ms: int) -> None:  # type: ignore[no-untyped-def]
+def wait_ready(page, timeout_ms: int = 60_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the script has finished running and nothing is still loading."""
     page.wait_for_selector(READY, timeout=timeout_ms)
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
@@ -135,7 +156,10 @@ def measure_memory(
 
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing; `make test` installs Debian's chromium")
-    with app_server(data_dir) as server, sync_playwright() as p:
+    with (
+        app_server(data_dir, env={"REASSESS_DEMO_ROLE": "commander"}) as server,
+        sync_playwright() as p,
+    ):
         run = MemoryRun(proc_status_kb(server.pid, "VmHWM"), 0, 0)
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -146,7 +170,7 @@ def measure_memory(
                     start = time.perf_counter()
                     try:
                         page.goto(f"{server.url}/{spec.page_id}?role=commander")
-                        _wait_ready(page, int(timeout_s * 1000))
+                        wait_ready(page, int(timeout_s * 1000))
                     except Exception as exc:  # record and carry on: memory is still measured
                         run.errors.append(f"{spec.page_id}: {str(exc).splitlines()[0][:200]}")
                         continue

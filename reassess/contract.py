@@ -197,6 +197,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "officers": OFFICERS,
     "abstractions": ABSTRACTIONS,
 }
+CASE_COLUMNS: tuple[str, ...] = tuple(c.name for c in CASES)
+OFFICER_COLUMNS: tuple[str, ...] = tuple(c.name for c in OFFICERS)
+ABSTRACTION_COLUMNS: tuple[str, ...] = tuple(c.name for c in ABSTRACTIONS)
 REQUIRED_TABLES = ("cases", "officers")
 # Columns that may be left out of the header altogether (their values are optional).
 OPTIONAL_COLUMNS = frozenset({"hours_spent", "end_date"})

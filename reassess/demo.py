@@ -25,37 +25,8 @@ import numpy as np
 import pandas as pd
 
 from reassess.config import programme
+from reassess.contract import ABSTRACTION_COLUMNS, CASE_COLUMNS, OFFICER_COLUMNS
 
-CASE_COLUMNS: tuple[str, ...] = (
-    "case_ref",
-    "reported_date",
-    "category",
-    "bcu",
-    "borough",
-    "original_outcome",
-    "victims",
-    "suspects",
-    "suspect_ethnicity_recorded",
-    "priority",
-    "status",
-    "officer_ref",
-    "allocated_date",
-    "started_date",
-    "completed_date",
-    "qa_date",
-    "outcome",
-    "victim_support",
-    "hours_spent",
-)
-OFFICER_COLUMNS: tuple[str, ...] = (
-    "officer_ref",
-    "team",
-    "role",
-    "fte",
-    "start_date",
-    "end_date",
-)
-ABSTRACTION_COLUMNS: tuple[str, ...] = ("officer_ref", "from_date", "to_date", "reason")
 EXTRACT_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("abstractions", ABSTRACTION_COLUMNS),
     ("officers", OFFICER_COLUMNS),

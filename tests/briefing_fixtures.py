@@ -14,32 +14,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from reassess.contract import BOROUGH_BCU, CATEGORIES, OUTCOMES
+from reassess.contract import BOROUGH_BCU, CASE_COLUMNS, CATEGORIES, OFFICER_COLUMNS, OUTCOMES
 from reassess.ingest import ingest
 from reassess.snapshots import SnapshotInfo, list_snapshots
 
-CASE_COLUMNS = (
-    "case_ref",
-    "reported_date",
-    "category",
-    "bcu",
-    "borough",
-    "original_outcome",
-    "victims",
-    "suspects",
-    "suspect_ethnicity_recorded",
-    "priority",
-    "status",
-    "officer_ref",
-    "allocated_date",
-    "started_date",
-    "completed_date",
-    "qa_date",
-    "outcome",
-    "victim_support",
-    "hours_spent",
-)
-OFFICER_COLUMNS = ("officer_ref", "team", "role", "fte", "start_date", "end_date")
 BOROUGHS = tuple(BOROUGH_BCU)
 ETHNICITY = ("none", "some", "all")
 

@@ -18,32 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from reassess.contract import CASE_COLUMNS
 from reassess.ingest import ingest
 
 PREVIOUS = date(2026, 2, 27)
 LATEST = date(2026, 3, 6)
 
-CASE_COLUMNS = (
-    "case_ref",
-    "reported_date",
-    "category",
-    "bcu",
-    "borough",
-    "original_outcome",
-    "victims",
-    "suspects",
-    "suspect_ethnicity_recorded",
-    "priority",
-    "status",
-    "officer_ref",
-    "allocated_date",
-    "started_date",
-    "completed_date",
-    "qa_date",
-    "outcome",
-    "victim_support",
-    "hours_spent",
-)
 
 # ref, reported, category, bcu, borough, original outcome, victims, suspects, ethnicity, priority
 _BASE = (

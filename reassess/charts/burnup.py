@@ -9,6 +9,12 @@ import plotly.graph_objects as go
 
 from reassess.charts.style import ASSESSED, FAN, FAN_INNER, PACE, SCOPE, TARGET, base_layout
 
+# Shaded forecast bands: (upper column, lower column, fill, legend label), outer band first.
+FAN_BANDS = (
+    ("p05", "p95", FAN, "Forecast range (90% of trials)"),
+    ("p15", "p85", FAN_INNER, "Forecast range (70% of trials)"),
+)
+
 
 def burn_up(
     assessed: pd.DataFrame,
@@ -22,50 +28,12 @@ def burn_up(
     fig = go.Figure()
     if fan is not None and len(fan) > 1:
         x = list(fan["week_ending"])
-        fig.add_trace(
-            go.Scatter(
-                mode="lines",
-                x=x,
-                y=fan["p05"],
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
+        for high, low, colour, label in FAN_BANDS:
+            band = {"mode": "lines", "x": x, "line": {"width": 0}, "hoverinfo": "skip"}
+            fig.add_trace(go.Scatter(y=fan[high], showlegend=False, **band))
+            fig.add_trace(
+                go.Scatter(y=fan[low], fill="tonexty", fillcolor=colour, name=label, **band)
             )
-        )
-        fig.add_trace(
-            go.Scatter(
-                mode="lines",
-                x=x,
-                y=fan["p95"],
-                fill="tonexty",
-                fillcolor=FAN,
-                line={"width": 0},
-                name="Forecast range (90% of trials)",
-                hoverinfo="skip",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                mode="lines",
-                x=x,
-                y=fan["p15"],
-                line={"width": 0},
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
-        fig.add_trace(
-            go.Scatter(
-                mode="lines",
-                x=x,
-                y=fan["p85"],
-                fill="tonexty",
-                fillcolor=FAN_INNER,
-                line={"width": 0},
-                name="Forecast range (70% of trials)",
-                hoverinfo="skip",
-            )
-        )
         fig.add_trace(
             go.Scatter(
                 mode="lines",
