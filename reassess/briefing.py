@@ -668,8 +668,23 @@ def _one_way(
     return out, notes
 
 
+def _breakdown(run: Any, dimension: str) -> pd.DataFrame:
+    """The categories page's breakdown (one figure, one query), whole programme, unfiltered."""
+    frame = run(
+        "categories_breakdown",
+        dimension=dimension,
+        categories=None,
+        bcus=None,
+        priorities=None,
+        year_from=None,
+        year_to=None,
+    )
+    frame = frame.rename(columns={"dim_value": dimension})
+    return frame[[dimension, "in_scope", "assessed", "awaiting_allocation"]]
+
+
 def _by_category(run: Any, rules: DisclosureRules) -> BriefingTable:
-    frame = run("briefing_by_category")
+    frame = _breakdown(run, "category")
     order = {c: i for i, c in enumerate(CATEGORIES)}
     frame = frame.sort_values("category", key=lambda s: s.map(order)).reset_index(drop=True)
     labels = [CATEGORY_LABELS.get(c, str(c)) for c in frame["category"]]
@@ -679,7 +694,7 @@ def _by_category(run: Any, rules: DisclosureRules) -> BriefingTable:
 
 
 def _by_bcu(run: Any, rules: DisclosureRules) -> BriefingTable:
-    frame = run("briefing_by_bcu")
+    frame = _breakdown(run, "bcu")
     labels = {
         "BCU": [str(c) for c in frame["bcu"]],
         "Name": [BCUS[c][0] if c in BCUS else str(c) for c in frame["bcu"]],

@@ -105,6 +105,15 @@ def data_a(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_programme(tmp_path_factory.mktemp("frames"), SPEC_A)
 
 
+NO_FILTERS = {
+    "categories": None,
+    "bcus": None,
+    "priorities": None,
+    "year_from": None,
+    "year_to": None,
+}
+
+
 def _calls(latest, compare) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
     start = programme()["programme_start"]
     return [
@@ -114,8 +123,7 @@ def _calls(latest, compare) -> list[tuple[str, dict]]:  # type: ignore[no-untype
         ("scope_history", {}),
         ("snapshot_manifest", {}),
         ("changes_since", {"compare": compare, "compare_as_of": compare.as_of}),
-        ("briefing_by_category", {}),
-        ("briefing_by_bcu", {}),
+        *(("categories_breakdown", {"dimension": d, **NO_FILTERS}) for d in ("category", "bcu")),
         ("briefing_borough_category", {}),
         ("briefing_ethnicity", {}),
     ]
