@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -21,7 +22,7 @@ from reassess.baseline import (
     target_passed,
 )
 from reassess.config import programme
-from reassess.db import Database
+from reassess.db import Database, Query
 from reassess.scenarios import ScenarioInput, officers_needed_with_reason, run_scenario
 from reassess.snapshots import SnapshotInfo, list_snapshots
 from reassess.status import compute_status
@@ -204,13 +205,27 @@ def test_pipeline_table_totals(mixed: rf.Fixture) -> None:
     )
 
 
-def test_baseline_timing_budget(steady: rf.Fixture) -> None:
-    """The warm baseline is a handful of cached queries."""
-    import time
-
+def test_the_warm_baseline_runs_no_query_again(
+    steady: rf.Fixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The baseline is a handful of cached queries: a second call executes none of them."""
     db, snap, prog = Database(), only_snapshot(steady), programme()
-    baseline_for(db, snap, prog, "planner")
-    start = time.perf_counter()
-    baseline_for(db, snap, prog, "planner")
-    assert time.perf_counter() - start < 0.25
+    first = baseline_for(db, snap, prog, "planner")
+    executed: list[str] = []
+    real = db._execute
+
+    def counting(
+        q: Query, snapshot: SnapshotInfo, compare: SnapshotInfo | None, params: dict[str, Any]
+    ) -> pd.DataFrame:
+        executed.append(q.name)
+        return real(q, snapshot, compare, params)
+
+    monkeypatch.setattr(db, "_execute", counting)
+    again = baseline_for(db, snap, prog, "planner")
+    assert executed == []
+    assert again == first
+
+
+def test_the_default_start_is_a_week_after_the_snapshot(steady: rf.Fixture) -> None:
+    snap = only_snapshot(steady)
     assert default_start(snap.as_of) - snap.as_of == timedelta(weeks=1)

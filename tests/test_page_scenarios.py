@@ -3,7 +3,6 @@ levers survive a link, bad links warn, and scenarios save, reload and delete."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -114,14 +113,12 @@ def test_the_officers_needed_answer_is_officers_needed(demo_env: Path) -> None:
     assert at.query_params["a_extra"] == str(n)
 
 
-def test_the_answer_can_be_had_quickly(steady: rf.Fixture) -> None:
-    """A planner gets the answer in one submit: the whole round trip is well under a minute."""
-    start = time.perf_counter()
+def test_the_answer_comes_in_one_submit(steady: rf.Fixture) -> None:
+    """A planner gets the answer in one submit (its speed is measured in bench/, not here)."""
     at = page()
     at.date_input(key="find_by").set_value(date(2026, 5, 29))
     at.button(key=FIND).click().run()
     assert not at.exception
-    assert time.perf_counter() - start < 60
     b = model(steady.data_dir, "2026-03-06")
     n = officers_needed(b, scenario(b, "A", target_date=date(2026, 5, 29)), 0.85)
     assert f"**{n} extra officers**" in at.success[0].value
