@@ -89,6 +89,7 @@ st.subheader("Victim support and advocates")
 kpi_row([Kpi(label, value, help=h) for label, value, h in support_figures(baseline, inp, plan)], 4)
 st.caption(
     "Independent Sexual Violence Advisers (ISVAs) needed if every referral were open at once "
-    "(an upper bound), counted by case: a case with several victims may need more."
+    "(an upper bound), counted by case: a case with several victims may need more. The "
+    "shortfall is the advisers needed beyond those in post (an assumption below)."
 )
 assumptions_note(assumption_settings(inp, baseline, prog))

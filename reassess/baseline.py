@@ -275,20 +275,42 @@ def pipeline_figures(baseline: Baseline, inp: ScenarioInput, plan: ScenarioResul
 
 
 def support_figures(baseline: Baseline, inp: ScenarioInput, plan: ScenarioResult) -> list[Figure]:
-    """Victim-support referrals so far and expected, and the advocates (ISVAs) they need."""
+    """Victim-support referrals so far and expected, the advocates (ISVAs) they need, and the
+    shortfall against the ISVAs in post."""
     caseloads = inp.isva_cases_per_adviser
-    each = f"At {min(caseloads)}–{max(caseloads)} cases each."
+    load = f"{min(caseloads)}–{max(caseloads)} cases each"
+    each = f"At {load}."
     so_far = baseline.referrals_so_far.get("victim_support", 0)
+    needed_now = isvas_for(so_far, caseloads)
+    in_post = inp.isvas_in_post
     return [
         ("Victim-support referrals so far", _count(so_far), None),
-        ("ISVAs needed now", isva_range(isvas_for(so_far, caseloads)), each),
+        ("ISVAs needed now", isva_range(needed_now), each),
+        (
+            "ISVAs in post",
+            _count(in_post),
+            f"They can carry {isva_range(isva_capacity(in_post, caseloads))} cases at {load} "
+            "(config/programme.toml: isvas_in_post).",
+        ),
+        ("ISVA shortfall now", isva_range(isva_shortfall(needed_now, in_post)), each),
         (
             "Expected referrals",
             _count(plan.victim_support_referrals),
             f"So far, plus {inp.referral_rate_victim_support:.0%} of the cases still to assess.",
         ),
         ("ISVAs needed then", isva_range(plan.isvas_needed), each),
+        ("ISVA shortfall then", isva_range(isva_shortfall(plan.isvas_needed, in_post)), each),
     ]
+
+
+def isva_capacity(in_post: int, caseloads: Sequence[int]) -> dict[int, int]:
+    """Cases the advisers in post can carry at each caseload."""
+    return {int(c): in_post * int(c) for c in caseloads}
+
+
+def isva_shortfall(needed: Mapping[int, int], in_post: int) -> dict[int, int]:
+    """More advisers needed beyond those in post, at each caseload (0 when enough)."""
+    return {c: max(0, n - in_post) for c, n in needed.items()}
 
 
 # --------------------------------------------------------------------------- tables and curves

@@ -54,7 +54,7 @@ def store_sql(name: str) -> str:
 # --------------------------------------------------------------------------- scenario inputs as JSON
 
 _DATE_FIELDS = {"start_date", "target_date"}
-_INT_FIELDS = {"extra_officers", "ramp_up_weeks", "trials", "seed", "max_weeks"}
+_INT_FIELDS = {"extra_officers", "ramp_up_weeks", "isvas_in_post", "trials", "seed", "max_weeks"}
 
 
 def input_to_json(inp: ScenarioInput) -> dict[str, Any]:

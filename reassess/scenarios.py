@@ -52,10 +52,7 @@ WEEKS_PER_YEAR = 52
 """Calendar weeks in a year, for costs: a cost for N weeks is loaded_cost_per_fte * N / 52."""
 
 DEFAULT_WORKING_WEEKS_PER_YEAR = 46.0
-WORKING_WEEKS_SOURCE = (
-    "assumption: 46 working weeks a year after leave and bank holidays (default in "
-    "reassess/scenarios.py; add working_weeks_per_year to config/programme.toml to change it)"
-)
+"""Used only when a ScenarioInput is built by hand; from_programme reads config/programme.toml."""
 
 REFERRAL_OUTCOMES = {
     "reinvestigation": "reinvestigate",
@@ -149,6 +146,7 @@ class ScenarioInput:
     loaded_cost_per_fte: float
     productive_hours_per_fte_week: float
     isva_cases_per_adviser: tuple[int, ...] = (15, 20)
+    isvas_in_post: int = 0
     working_weeks_per_year: float = DEFAULT_WORKING_WEEKS_PER_YEAR
     trials: int = 10_000
     seed: int = 0
@@ -188,6 +186,8 @@ class ScenarioInput:
             problems.append(
                 f"isva_cases_per_adviser must be caseloads above 0, got {self.isva_cases_per_adviser}"
             )
+        if self.isvas_in_post < 0:
+            problems.append(f"isvas_in_post must be 0 or more, got {self.isvas_in_post}")
         if problems:
             raise ValueError(f"Scenario {self.name!r}: " + "; ".join(problems))
 
@@ -200,11 +200,6 @@ class ScenarioInput:
     ) -> ScenarioInput:
         """Defaults from config/programme.toml (no extra officers, starting at the snapshot)."""
         prog = programme if programme is not None else config.programme()
-        working_weeks = (
-            prog["working_weeks_per_year"]
-            if "working_weeks_per_year" in prog.settings
-            else DEFAULT_WORKING_WEEKS_PER_YEAR
-        )
         defaults = cls(
             name="Current team",
             extra_officers=0,
@@ -223,7 +218,8 @@ class ScenarioInput:
             loaded_cost_per_fte=float(prog["loaded_cost_per_fte"]),
             productive_hours_per_fte_week=float(prog["productive_hours_per_fte_week"]),
             isva_cases_per_adviser=(int(prog["isva_cases_min"]), int(prog["isva_cases_max"])),
-            working_weeks_per_year=float(working_weeks),
+            isvas_in_post=int(prog["isvas_in_post"]),
+            working_weeks_per_year=float(prog["working_weeks_per_year"]),
             trials=int(prog["forecast_trials"]),
             seed=int(prog["forecast_seed"]),
         )
@@ -250,6 +246,8 @@ CONFIG_SOURCES: dict[str, tuple[str, ...]] = {
     "loaded_cost_per_fte": ("loaded_cost_per_fte",),
     "productive_hours_per_fte_week": ("productive_hours_per_fte_week",),
     "isva_cases_per_adviser": ("isva_cases_min", "isva_cases_max"),
+    "isvas_in_post": ("isvas_in_post",),
+    "working_weeks_per_year": ("working_weeks_per_year",),
     "trials": ("forecast_trials",),
     "seed": ("forecast_seed",),
 }
@@ -292,18 +290,6 @@ def assumptions(
         sources = dict.fromkeys(prog.setting(k).source for k in keys) if matches else {}
         source = " / ".join(sources) if matches else SCENARIO_INPUT
         rows.append((name, value, source))
-    if "working_weeks_per_year" in prog.settings:
-        configured_ww = prog["working_weeks_per_year"]
-        ww_source = prog.setting("working_weeks_per_year").source
-    else:
-        configured_ww, ww_source = DEFAULT_WORKING_WEEKS_PER_YEAR, WORKING_WEEKS_SOURCE
-    rows.append(
-        (
-            "working_weeks_per_year",
-            inp.working_weeks_per_year,
-            ww_source if inp.working_weeks_per_year == configured_ww else SCENARIO_INPUT,
-        )
-    )
     rows.append(
         (
             "weeks_per_year_for_cost",

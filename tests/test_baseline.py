@@ -16,6 +16,10 @@ from reassess.baseline import (
     completion_curves,
     default_start,
     find_officers,
+    isva_capacity,
+    isva_range,
+    isva_shortfall,
+    isvas_for,
     pipeline_table,
     recorded_abstraction,
     results_table,
@@ -229,3 +233,14 @@ def test_the_warm_baseline_runs_no_query_again(
 def test_the_default_start_is_a_week_after_the_snapshot(steady: rf.Fixture) -> None:
     snap = only_snapshot(steady)
     assert default_start(snap.as_of) - snap.as_of == timedelta(weeks=1)
+
+
+def test_isva_capacity_and_shortfall_by_hand() -> None:
+    assert isva_capacity(12, (15, 20)) == {15: 180, 20: 240}
+    # 230 referrals need ceil(230/15) = 16 or ceil(230/20) = 12 advisers: with 12 in post,
+    # 4 more at 15 cases each and none at 20.
+    needed = isvas_for(230, (15, 20))
+    assert needed == {15: 16, 20: 12}
+    assert isva_shortfall(needed, 12) == {15: 4, 20: 0}
+    assert isva_range(isva_shortfall(needed, 12)) == "0–4"
+    assert isva_range(isva_shortfall(needed, 20)) == "0"

@@ -53,6 +53,10 @@ def steady(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> rf.Fixture:
     return fx
 
 
+def span(low: int, high: int) -> str:
+    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+
+
 def test_known_answer_gap_and_pipeline(steady: rf.Fixture) -> None:
     at = page()
     assert not at.exception
@@ -81,6 +85,13 @@ def test_known_answer_gap_and_pipeline(steady: rf.Fixture) -> None:
     assert shown["Victim-support referrals so far"] == f"{supported:,}"
     low, high = math.ceil(supported / 20), math.ceil(supported / 15)
     assert shown["ISVAs needed now"] == f"{low}–{high}"
+    assert shown["ISVAs in post"] == "12"  # config/programme.toml
+    assert shown["ISVA shortfall now"] == span(max(0, low - 12), max(0, high - 12))
+    expected_support = supported + round(rf.STEADY_REMAINING * 0.20)
+    assert shown["Expected referrals"] == f"{expected_support:,}"
+    then_low, then_high = math.ceil(expected_support / 20), math.ceil(expected_support / 15)
+    assert shown["ISVAs needed then"] == f"{then_low}–{then_high}"
+    assert shown["ISVA shortfall then"] == span(max(0, then_low - 12), max(0, then_high - 12))
     table = at.dataframe[0].value
     done = cases[cases["completed_date"].notna()]
     by_category = done.groupby("category")["outcome"].apply(lambda s: (s == "reinvestigate").sum())

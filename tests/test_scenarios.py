@@ -394,8 +394,8 @@ def test_assumptions_name_every_value_and_its_source() -> None:
     assert rows["isva_cases_per_adviser"] == ((15, 20), prog.setting("isva_cases_min").source)
     assert rows["productivity_per_fte"][0] == 10.0
     assert rows["productivity_per_fte"][1].startswith("measured:")
-    assert rows["working_weeks_per_year"][0] == 46.0
-    assert "assumption" in rows["working_weeks_per_year"][1]
+    assert rows["working_weeks_per_year"] == (46.0, prog.setting("working_weeks_per_year").source)
+    assert rows["isvas_in_post"] == (12, prog.setting("isvas_in_post").source)
     assert rows["extra_officers"] == (0, SCENARIO_INPUT)
     model_fields = {
         "extra_officers",
@@ -412,6 +412,7 @@ def test_assumptions_name_every_value_and_its_source() -> None:
         "loaded_cost_per_fte",
         "productive_hours_per_fte_week",
         "isva_cases_per_adviser",
+        "isvas_in_post",
         "working_weeks_per_year",
         "trials",
         "seed",
