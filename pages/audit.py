@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from reassess.access import ROLE_LABELS
-from reassess.audit import ACTIONS, NO_ROLE, default_range, select
+from reassess.audit import ACTIONS, NO_ROLE, AuditError, default_range, select
 from reassess.csvsafe import to_safe_csv
 from reassess.ui import page_context
 from reassess.ui.audit_hooks import audit_log, audited_download, read_audit
@@ -97,6 +97,14 @@ else:
 st.caption(
     "Each record carries the SHA-256 of the record before it in the same day's file, so an "
     "edited, inserted, deleted or reordered record breaks the chain here. Removing the newest "
-    "records or a whole day's file does not: the files are also copied to write-once storage "
-    "(see docs/operations.md)."
+    "records or a whole day's file does not: keep the anchor below somewhere this server cannot "
+    "change, and check it later with `python -m reassess audit --verify --anchor …` (see "
+    "docs/operations.md)."
 )
+try:
+    head = audit_log().head()
+except AuditError as exc:
+    st.warning(f"No anchor for the newest record: {exc}")
+else:
+    if head is not None:
+        st.code(str(head), language=None)

@@ -13,8 +13,10 @@ AuditError: a caller about to show case-level data must then refuse to show it (
 
 `AuditLog.verify` walks every file and reports each line whose `prev` does not match the line
 before it, or that is not a complete record: an edited, inserted, deleted or reordered line shows
-up. The chain cannot show that the newest lines of a file, or a whole file, were removed: ship
-the files to write-once storage (or a SIEM) as well if that matters (see docs/operations.md).
+up. The chain alone cannot show that the newest lines of a file, or a whole file, were removed:
+for that, `AuditLog.head` gives an anchor (`YYYY-MM-DD.jsonl:LINE:SHA256` of the newest line)
+to keep somewhere else (a SIEM, a ticket, a write-once store), and `verify(anchors=...)` checks
+that every line so anchored is still there, unchanged (see docs/operations.md).
 
 What an event may hold: who (user, role), what (action, page, snapshot as-of, the filters as JSON
 text, a detail such as "briefing.pdf" or a query name, a row count) and why (the reason the user
@@ -232,6 +234,57 @@ class Verification:
         )
 
 
+ANCHOR_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}\.jsonl):([1-9]\d*):([0-9a-f]{64})$")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A line of the audit trail recorded elsewhere: file, line number (from 1), its SHA-256."""
+
+    file: str
+    line: int
+    sha256: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.sha256}"
+
+    @classmethod
+    def parse(cls, text: str) -> Anchor:
+        """An anchor as `audit --head` prints it; ValueError with the expected form otherwise."""
+        m = ANCHOR_RE.match(text.strip())
+        if not m:
+            raise ValueError(
+                f"{text!r} is not an audit anchor; expected FILE:LINE:SHA256 as printed by "
+                "`python -m reassess audit --head`, e.g. 2026-06-26.jsonl:42:<64 hex digits>"
+            )
+        return cls(m.group(1), int(m.group(2)), m.group(3))
+
+    def check(self, path: Path) -> ChainProblem | None:
+        """None when the anchored line is in ``path`` unchanged; the problem otherwise."""
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return ChainProblem(
+                self.file, self.line, "the file is gone, but an anchor recorded this line in it"
+            )
+        except OSError as exc:
+            return ChainProblem(self.file, 0, _os_message("read", path, exc))
+        lines = raw.split(b"\n")
+        lines.pop()
+        if len(lines) < self.line:
+            return ChainProblem(
+                self.file,
+                self.line,
+                f"the file now has {len(lines):,} complete line(s): lines recorded by an anchor "
+                "were removed",
+            )
+        if _sha(lines[self.line - 1]) != self.sha256:
+            return ChainProblem(
+                self.file, self.line, "the line differs from the one its anchor recorded"
+            )
+        return None
+
+
 def genesis(day: date) -> str:
     """The `prev` of the first line of a day's file: bound to the file's date."""
     return _sha(f"reassess-audit:{day.isoformat()}".encode())
@@ -305,11 +358,28 @@ class AuditLog:
                 out.append((day, p))
         return sorted(out)
 
-    def verify(self) -> Verification:
-        """Check every file's hash chain; report each broken or incomplete line."""
+    def head(self) -> Anchor | None:
+        """The anchor of the newest complete line of the newest file (None when there is none)."""
+        for _day, path in reversed(self.files()):
+            try:
+                lines = path.read_bytes().split(b"\n")
+            except OSError as exc:
+                raise AuditError(_os_message("read", path, exc)) from exc
+            lines.pop()  # after the last newline: b"" or a torn line, not a record
+            if lines:
+                return Anchor(path.name, len(lines), _sha(lines[-1]))
+        return None
+
+    def verify(self, anchors: Sequence[Anchor] = ()) -> Verification:
+        """Check every file's hash chain, and that each anchored line is still there unchanged;
+        report each broken or incomplete line and each anchor not found."""
         problems: list[ChainProblem] = []
         records = 0
         files = self.files()
+        for anchor in anchors:
+            found = anchor.check(self.audit_dir / anchor.file)
+            if found is not None:
+                problems.append(found)
         for day, path in files:
             try:
                 st = path.stat()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from reassess.audit import ACTIONS, AuditError, AuditLog, default_range, utc_now
+from reassess.audit import ACTIONS, Anchor, AuditError, AuditLog, default_range, utc_now
 from reassess.config import settings
 from reassess.csvsafe import to_safe_csv
 
@@ -24,11 +24,32 @@ def _parse_date(text: str) -> date:
         ) from None
 
 
+def _parse_anchor(text: str) -> Anchor:
+    try:
+        return Anchor.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     """Print audit events, or verify every file's hash chain (exit 1 when broken)."""
     log = AuditLog(settings().audit_dir)
+    if args.head:
+        try:
+            anchor = log.head()
+        except AuditError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        if anchor is None:
+            print("error: the audit trail has no records yet", file=sys.stderr)
+            return 1
+        print(anchor)
+        return 0
+    if args.anchor and not args.verify:
+        print("error: --anchor goes with --verify", file=sys.stderr)
+        return 2
     if args.verify:
-        result = log.verify()
+        result = log.verify(args.anchor or ())
         print(result.summary(), file=sys.stdout if result.ok else sys.stderr)
         for problem in result.problems:
             print(f"broken: {problem}", file=sys.stderr)
@@ -112,5 +133,17 @@ def register(sub: Any) -> None:
     out.add_argument("--csv", action="store_true", help="CSV, safe to open in a spreadsheet")
     out.add_argument(
         "--verify", action="store_true", help="check every file's hash chain; exit 1 if broken"
+    )
+    out.add_argument(
+        "--head",
+        action="store_true",
+        help="print an anchor for the newest record (FILE:LINE:SHA256) to keep elsewhere",
+    )
+    p.add_argument(
+        "--anchor",
+        type=_parse_anchor,
+        action="append",
+        default=None,
+        help="with --verify: also check that this anchored line is still there (repeatable)",
     )
     p.set_defaults(handler=cmd_audit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -17,6 +18,7 @@ from reassess.audit import (
     ACTIONS,
     MAX_DETAIL,
     MAX_REASON,
+    Anchor,
     AuditError,
     AuditEvent,
     AuditLog,
@@ -273,6 +275,94 @@ def test_an_empty_or_missing_folder_verifies(tmp_path: Path) -> None:
     result = AuditLog(tmp_path / "none").verify()
     assert result.ok and result.records == 0 and result.files == 0
     assert result.summary() == "Audit chain intact: 0 records in 0 files."
+
+
+# Anchors: what the chain alone cannot show
+
+
+def test_the_head_anchors_the_newest_line(ten: AuditLog) -> None:
+    path = ten.path_for(DAY)
+    newest = path.read_bytes().split(b"\n")[-2]
+    anchor = ten.head()
+    assert anchor == Anchor("2026-03-06.jsonl", 10, hashlib.sha256(newest).hexdigest())
+    assert Anchor.parse(str(anchor)) == anchor
+    assert ten.verify([anchor]).ok
+
+
+def test_the_head_is_in_the_newest_file_and_skips_a_torn_line(ten: AuditLog) -> None:
+    ten.record(event(0, at=AT + timedelta(days=1)))
+    head = ten.head()
+    assert head is not None and (head.file, head.line) == ("2026-03-07.jsonl", 1)
+    with ten.path_for(DAY + timedelta(days=1)).open("ab") as f:
+        f.write(b'{"v":1,"at":"2026-03-07T')
+    assert ten.head() == head
+    assert AuditLog(ten.audit_dir / "none").head() is None
+
+
+@pytest.mark.parametrize(
+    ("damage", "problem"),
+    [
+        (
+            lambda r: r[:8],
+            "the file now has 8 complete line(s): lines recorded by an anchor were removed",
+        ),
+        (
+            lambda r: [],
+            "the file now has 0 complete line(s): lines recorded by an anchor were removed",
+        ),
+        (
+            lambda r: [*r[:9], r[9].replace(b"item 9", b"item X")],
+            "the line differs from the one its anchor recorded",
+        ),
+    ],
+    ids=["newest lines removed", "emptied", "newest line edited"],
+)
+def test_an_anchor_catches_what_the_chain_cannot(
+    ten: AuditLog, damage: object, problem: str
+) -> None:
+    anchor = ten.head()
+    assert anchor is not None
+    rewrite(ten.path_for(DAY), damage)
+    result = ten.verify([anchor])
+    assert not result.ok
+    assert (result.problems[0].file, result.problems[0].line) == ("2026-03-06.jsonl", 10)
+    assert result.problems[0].problem == problem
+
+
+def test_an_anchor_catches_a_deleted_day_file(ten: AuditLog) -> None:
+    ten.record(event(0, at=AT + timedelta(days=1)))
+    anchor = ten.head()
+    assert anchor is not None and anchor.file == "2026-03-07.jsonl"
+    ten.path_for(DAY + timedelta(days=1)).unlink()
+    assert ten.verify().ok  # the chain of the file that is left is whole
+    result = ten.verify([anchor])
+    assert [str(p) for p in result.problems] == [
+        "2026-03-07.jsonl, line 1: the file is gone, but an anchor recorded this line in it"
+    ]
+
+
+def test_an_anchor_that_still_holds_after_more_records(ten: AuditLog) -> None:
+    anchor = ten.head()
+    assert anchor is not None
+    for n in range(5):
+        ten.record(event(20 + n))
+    assert ten.verify([anchor]).ok
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "2026-03-06.jsonl:10",
+        "2026-03-06.jsonl:0:" + "a" * 64,
+        "x.jsonl:1:" + "a" * 64,
+        "2026-03-06.jsonl:1:" + "A" * 64,
+        "2026-03-06.jsonl:1:" + "a" * 63,
+    ],
+)
+def test_a_malformed_anchor_says_what_is_expected(text: str) -> None:
+    with pytest.raises(ValueError, match="expected FILE:LINE:SHA256"):
+        Anchor.parse(text)
 
 
 # Concurrency

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -135,6 +136,42 @@ def test_verify_broken_exits_1_and_names_the_line(
         "broken: 2026-03-02.jsonl, line 2: its prev hash does not match the line before: a line "
         "was edited, inserted, deleted or reordered here",
     ]
+
+
+def test_head_then_verify_with_the_anchor(
+    audit_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["audit", "--head"]) == 0
+    anchor = capsys.readouterr().out.strip()
+    newest = (audit_dir / "2026-03-09.jsonl").read_bytes().split(b"\n")[0]
+    assert anchor == f"2026-03-09.jsonl:1:{hashlib.sha256(newest).hexdigest()}"
+    assert main(["audit", "--verify", "--anchor", anchor]) == 0
+    assert capsys.readouterr().out == "Audit chain intact: 4 records in 3 files.\n"
+
+    (audit_dir / "2026-03-09.jsonl").unlink()  # the newest day removed: the chain cannot see it
+    assert main(["audit", "--verify"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "--verify", "--anchor", anchor]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == (
+        "broken: 2026-03-09.jsonl, line 1: the file is gone, but an anchor recorded this line in it"
+    )
+
+
+def test_head_of_an_empty_trail_and_bad_anchors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if cli_audit.register not in commands.REGISTRARS:
+        monkeypatch.setattr(commands, "REGISTRARS", [*commands.REGISTRARS, cli_audit.register])
+    monkeypatch.setenv("REASSESS_DATA_DIR", str(tmp_path))
+    assert main(["audit", "--head"]) == 1
+    assert capsys.readouterr().err == "error: the audit trail has no records yet\n"
+    with pytest.raises(SystemExit) as exit_:
+        main(["audit", "--verify", "--anchor", "yesterday"])
+    assert exit_.value.code == 2
+    assert "expected FILE:LINE:SHA256" in capsys.readouterr().err
+    assert main(["audit", "--anchor", "2026-03-09.jsonl:1:" + "a" * 64]) == 2
+    assert capsys.readouterr().err == "error: --anchor goes with --verify\n"
 
 
 def test_until_before_since_is_refused(audit_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

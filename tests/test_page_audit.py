@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reassess.audit import AuditEvent, AuditLog, _verify_file
+from reassess.audit import Anchor, AuditEvent, AuditLog, _verify_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "audit.py")
@@ -203,6 +203,16 @@ def test_a_broken_chain_is_shown_with_the_line(data_dir: Path) -> None:
     assert at.error[0].value.startswith("Audit chain BROKEN: 1 problem(s)")
     problems = at.dataframe[1].value
     assert list(problems["line"]) == [n + 2] and list(problems["file"]) == [day.name]
+
+
+def test_the_page_shows_the_anchor_of_the_newest_record(data_dir: Path) -> None:
+    seed(data_dir)
+    at = run_page("analyst")
+    assert not at.exception
+    anchor = AuditLog(data_dir / "audit").head()
+    assert anchor is not None
+    # The page records its own view first, so the head it shows is that record.
+    assert Anchor.parse(at.code[0].value) == anchor
 
 
 def test_a_warm_run_rechecks_only_files_that_changed(data_dir: Path) -> None:
