@@ -4,7 +4,6 @@ import streamlit as st
 
 from reassess import workload as wl
 from reassess.access import can_run
-from reassess.charts import throughput as tp_charts
 from reassess.charts import workload as charts
 from reassess.narrative import fmt_int
 from reassess.ui import page_context
@@ -64,8 +63,7 @@ if per_officer:
     in_post = officers[officers["in_post"]]
     st.plotly_chart(charts.caseload_histogram(in_post, int(overload)), key="wl_histogram")
     for flag, what in (("overloaded", "Overloaded"), ("idle", "No recent completion")):
-        refs = ", ".join(officers.loc[officers[flag], "officer_ref"]) or "none"
-        st.markdown(f"**{what}:** {refs}")
+        st.markdown(f"**{what}:** {charts.flagged_refs(officers, flag)}")
 st.subheader("By team")
 st.dataframe(charts.team_table(teams), hide_index=True, key="wl_teams")
 if not per_officer:
@@ -75,7 +73,7 @@ if not per_officer:
 heat = ctx.run("throughput_completed_by_team", as_of=as_of, weeks=wl.HEATMAP_WEEKS)
 st.plotly_chart(charts.completions_heatmap(heat), key="wl_heatmap")
 with st.expander("Figures behind the heatmap"):
-    st.dataframe(tp_charts.weekly_table(heat, "team"), hide_index=True, key="wl_heat_table")
+    st.dataframe(charts.team_week_table(heat), hide_index=True, key="wl_heat_table")
 
 st.subheader("Capacity against demand")
 hours = ctx.one("workload_hours_per_case", as_of=as_of, weeks=wl.RECENT_WEEKS)

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from reassess.access import AccessDenied
+from reassess.charts.workload import flagged_refs
 from reassess.db import Database
 from reassess.snapshots import SnapshotInfo, list_snapshots
 from reassess.workload import (
@@ -252,10 +253,25 @@ def test_lowering_the_threshold_flags_an_officer(flow_env: Path) -> None:
 
 def test_heatmap_figures(flow_env: Path) -> None:
     at = run_page()
-    weekly = table(at, "Review Team 2").set_index("Week ending")
-    assert weekly.loc[ff.AS_OF, "Review Team 2"] == 7
-    assert weekly.loc[ff.AS_OF, "Review Team 1"] == 4
-    assert len(weekly) == 12
+    grid = table(at, "Total").set_index("Team")
+    week = f"{ff.AS_OF:%-d %b %Y}"
+    assert list(grid.columns)[-2:] == [week, "Total"]
+    assert len(grid.columns) == 12 + 1  # one column per week, then the total
+    assert grid.loc["Review Team 2", week] == 7
+    assert grid.loc["Review Team 1", week] == 4
+    assert (grid["Total"] == grid.drop(columns="Total").sum(axis=1)).all()
+
+
+def test_a_long_flag_list_is_cut_short_with_a_count() -> None:
+    officers = pd.DataFrame(
+        {"officer_ref": [f"PPO-{n:04d}" for n in range(1, 36)], "overloaded": [True] * 35}
+    )
+    line = flagged_refs(officers, "overloaded")
+    assert line.startswith("PPO-0001, PPO-0002, ")
+    assert "PPO-0030 and 5 more (see the flags in the table above)" in line
+    assert "PPO-0031" not in line
+    assert flagged_refs(officers.head(3), "overloaded") == "PPO-0001, PPO-0002, PPO-0003"
+    assert flagged_refs(officers.assign(overloaded=False), "overloaded") == "none"
 
 
 def test_capacity_against_demand(flow_env: Path) -> None:

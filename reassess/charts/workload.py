@@ -43,6 +43,10 @@ TEAM_COLUMNS = {
 }
 
 
+FLAG_LIST_LIMIT = 30
+"""Officer references listed under a flag before the line says how many more there are."""
+
+
 def officer_table(officers: pd.DataFrame) -> pd.DataFrame:
     """`workload_by_officer` with readable headings and the flags in words."""
     out = officers.copy()
@@ -109,12 +113,41 @@ def team_caseload(teams: pd.DataFrame) -> go.Figure:
     )
 
 
-def completions_heatmap(weekly: pd.DataFrame) -> go.Figure:
-    """Completed assessments by team (rows) and week (columns), numbers written in the cells."""
+def team_week_grid(weekly: pd.DataFrame) -> pd.DataFrame:
+    """Completed assessments with teams as rows and weeks ending as columns (dates)."""
     grid = weekly.pivot_table(
         index="team", columns="week_ending", values="completed", aggfunc="sum", fill_value=0
     )
-    weeks = [pd.Timestamp(w).strftime("%-d %b") for w in grid.columns]
+    grid.columns = [pd.Timestamp(w).date() for w in grid.columns]
+    return grid
+
+
+def team_week_table(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The heatmap's figures as a table: a row per team, a column per week ending, a total.
+
+    Teams are rows (as in the chart) so that the table stays a dozen columns wide however many
+    teams there are."""
+    grid = team_week_grid(weekly)
+    out = grid.copy()
+    out.columns = [f"{w:%-d %b %Y}" for w in grid.columns]
+    out["Total"] = grid.sum(axis=1)
+    return out.rename_axis("Team").reset_index()
+
+
+def flagged_refs(officers: pd.DataFrame, flag: str, limit: int = FLAG_LIST_LIMIT) -> str:
+    """The officer references with a flag, as one line: at most ``limit``, then how many more."""
+    refs = list(officers.loc[officers[flag], "officer_ref"])
+    if not refs:
+        return "none"
+    shown = ", ".join(refs[:limit])
+    more = len(refs) - limit
+    return shown if more <= 0 else f"{shown} and {more:,} more (see the flags in the table above)"
+
+
+def completions_heatmap(weekly: pd.DataFrame) -> go.Figure:
+    """Completed assessments by team (rows) and week (columns), numbers written in the cells."""
+    grid = team_week_grid(weekly)
+    weeks = [f"{w:%-d %b}" for w in grid.columns]
     fig = go.Figure(
         go.Heatmap(
             z=grid.values,
