@@ -3,7 +3,7 @@
 import streamlit as st
 
 from reassess.charts.burnup import burn_up
-from reassess.narrative import changes_table, fmt_int, forecast_sentence
+from reassess.narrative import changes_table, fmt_int, forecast_sentence, weeks_to_target_tile
 from reassess.status import burn_up_frames, compute_status, status_fan
 from reassess.ui import page_context
 from reassess.ui.widgets import Kpi, kpi_row, rag_badge
@@ -24,6 +24,7 @@ k, d = status.kpis, status.deltas
 rag_badge(status.rag)
 st.markdown(forecast_sentence(status))
 
+label_left, value_left, help_left = weeks_to_target_tile(status.weeks_to_target, status.target)
 kpi_row(
     [
         Kpi("In scope", fmt_int(k["in_scope"]), d["in_scope"], "Cases the review must assess."),
@@ -43,23 +44,19 @@ kpi_row(
         ),
         Kpi("Awaiting QA", fmt_int(k["awaiting_qa"]), d["awaiting_qa"], lower_is_better=True),
         Kpi(
-            "Weekly throughput (last 4 weeks)",
+            "Weekly pace",
             f"{k['throughput_4w']:,.1f}",
             d["throughput_4w"],
-            "Average assessments completed per week over the last four weeks.",
+            "Throughput: average assessments completed a week over the last four weeks.",
         ),
         Kpi(
-            "Weekly rate needed for target",
+            "Pace needed",
             f"{status.required_weekly:,.1f}" if status.required_weekly is not None else "—",
             None,
-            "Remaining cases divided by the weeks left to the target.",
+            "Assessments a week needed to meet the target: remaining cases divided by the weeks "
+            "left to it (a dash once the target has passed).",
         ),
-        Kpi(
-            "Weeks to target",
-            f"{status.weeks_to_target:,.1f}",
-            None,
-            f"Target date {status.target:%-d %B %Y}. A negative figure means the target has passed.",
-        ),
+        Kpi(label_left, value_left, help=help_left),
         Kpi("Allocated, not started", fmt_int(k["allocated"]), d["allocated"]),
     ]
 )

@@ -28,6 +28,21 @@ def long_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
+def weeks_to_target_tile(weeks: float, target: date) -> tuple[str, str, str]:
+    """Label, value and help for the weeks-to-target tile: in words once the target has passed."""
+    if weeks >= 0:
+        return (
+            "Weeks to target",
+            f"{weeks:,.1f}",
+            f"Weeks from the snapshot to {long_date(target)}.",
+        )
+    return (
+        "Weeks overdue",
+        f"{-weeks:,.1f}",
+        f"The target date, {long_date(target)}, passed {-weeks:,.1f} weeks before the snapshot.",
+    )
+
+
 def forecast_sentence(status: Status) -> str:
     """The headline: how far the work has got, when it is likely to finish, and the target."""
     k, f = status.kpis, status.forecast

@@ -47,8 +47,14 @@ def test_kpis_equal_status_json(demo_env: Path, as_of: str) -> None:
     assert shown["In assessment"] == f"{k['in_assessment']:,}"
     assert shown["Awaiting allocation"] == f"{k['awaiting_allocation']:,}"
     assert shown["Awaiting QA"] == f"{k['awaiting_qa']:,}"
-    assert shown["Weekly throughput (last 4 weeks)"] == f"{k['throughput_4w']:,.1f}"
-    assert shown["Weeks to target"] == f"{data['weeks_to_target']:,.1f}"
+    assert shown["Weekly pace"] == f"{k['throughput_4w']:,.1f}"
+    weeks = data["weeks_to_target"]
+    if weeks >= 0:
+        assert shown["Weeks to target"] == f"{weeks:,.1f}"
+        assert shown["Pace needed"] == f"{data['required_weekly_rate']:,.1f}"
+    else:
+        assert shown["Weeks overdue"] == f"{-weeks:,.1f}"
+        assert shown["Pace needed"] == "—"
     assert data["headline"] in [m.value for m in at.markdown]
     rag = data["rag"]
     banner = " ".join(e.value for e in [*at.success, *at.warning, *at.error])

@@ -1,0 +1,35 @@
+"""Words for figures: the weeks-to-target tile and number formats."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from reassess.narrative import fmt_int, long_date, weeks_to_target_tile
+
+TARGET = date(2026, 4, 30)
+
+
+@pytest.mark.parametrize(
+    ("weeks", "label", "value"),
+    [
+        (7.9, "Weeks to target", "7.9"),
+        (0.0, "Weeks to target", "0.0"),
+        (-8.1, "Weeks overdue", "8.1"),
+        (-0.1, "Weeks overdue", "0.1"),
+    ],
+)
+def test_the_tile_says_overdue_in_words_not_a_negative_number(
+    weeks: float, label: str, value: str
+) -> None:
+    shown_label, shown_value, help_text = weeks_to_target_tile(weeks, TARGET)
+    assert (shown_label, shown_value) == (label, value)
+    assert "30 April 2026" in help_text
+    assert "-" not in shown_value
+
+
+def test_formats() -> None:
+    assert fmt_int(9230) == "9,230"
+    assert fmt_int(None) == "—"
+    assert long_date(date(2026, 6, 5)) == "5 June 2026"
