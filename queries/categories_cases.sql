@@ -2,16 +2,9 @@
 -- grain: one row per case in scope that matches the filter bar and the chosen value(s); no free text
 -- params: $rows text, $row_value text, $cols text, $col_value text, $categories text[], $bcus text[], $priorities text[], $year_from int, $year_to int
 -- access: case
-with filtered as (
-    select *
-    from cases
-    where ($categories is null or list_contains($categories, category))
-        and ($bcus is null or list_contains($bcus, bcu))
-        and ($priorities is null or list_contains($priorities, priority))
-        and ($year_from is null or year(reported_date) >= $year_from)
-        and ($year_to is null or year(reported_date) <= $year_to)
-),
-
+with
+-- include: filter_bar
+,
 keyed as (
     select
         case $rows

@@ -3,16 +3,9 @@
 -- params: $rows text, $cols text, $categories text[], $bcus text[], $priorities text[], $year_from int, $year_to int
 -- access: aggregate
 -- counts: in_scope
-with filtered as (
-    select *
-    from cases
-    where ($categories is null or list_contains($categories, category))
-        and ($bcus is null or list_contains($bcus, bcu))
-        and ($priorities is null or list_contains($priorities, priority))
-        and ($year_from is null or year(reported_date) >= $year_from)
-        and ($year_to is null or year(reported_date) <= $year_to)
-),
-
+with
+-- include: filter_bar
+,
 keyed as (
     select
         case $rows

@@ -20,6 +20,10 @@ from reassess.sqlfiles import QUERY_DIR
 
 PARAM_TYPES = {"date", "int", "float", "text", "bool", "text[]"}
 HEADER_RE = re.compile(r"^--\s*(\w+):\s*(.*)$")
+INCLUDE_RE = re.compile(r"^--\s*include:\s*(\w+)\s*$", re.MULTILINE)
+SHARED_DIR = "shared"
+"""queries/shared/<name>.sql: common table expressions that several queries share, pulled into a
+query's body by a line `-- include: <name>` (so a definition is written once)."""
 
 
 class QueryError(Exception):
@@ -83,10 +87,27 @@ def _strip_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
 
 
+def expand_includes(name: str, text: str, folder: Path = QUERY_DIR) -> str:
+    """The query text with each body line `-- include: <shared>` replaced by
+    queries/shared/<shared>.sql, so the header check sees every parameter the query uses."""
+
+    def shared(m: re.Match[str]) -> str:
+        path = folder / SHARED_DIR / f"{m.group(1)}.sql"
+        try:
+            return path.read_text(encoding="utf-8").rstrip("\n")
+        except FileNotFoundError:
+            raise QueryError(
+                f"queries/{name}.sql includes {m.group(1)!r}, but there is no "
+                f"queries/{SHARED_DIR}/{m.group(1)}.sql"
+            ) from None
+
+    return INCLUDE_RE.sub(shared, text)
+
+
 def load_queries(folder: Path = QUERY_DIR) -> dict[str, Query]:
-    """Every queries/*.sql, parsed."""
+    """Every queries/*.sql, with its includes expanded, parsed."""
     return {
-        p.stem: parse_query(p.stem, p.read_text(encoding="utf-8"))
+        p.stem: parse_query(p.stem, expand_includes(p.stem, p.read_text(encoding="utf-8"), folder))
         for p in sorted(folder.glob("*.sql"))
     }
 

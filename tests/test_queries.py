@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from reassess.db import Database, QueryError, load_queries, parse_query
+from reassess.db import Database, QueryError, expand_includes, load_queries, parse_query
 from reassess.ingest import ingest
 from reassess.snapshots import SnapshotInfo, list_snapshots
+from reassess.sqlfiles import QUERY_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = load_queries()
@@ -108,6 +109,37 @@ def test_header_and_sql_must_agree() -> None:
         parse_query("bad", text.replace("aggregate", "secret").replace("$b", "$a"))
     with pytest.raises(QueryError, match="no '-- grain:' line"):
         parse_query("bad", "-- purpose: x\n-- params: none\n-- access: aggregate\nselect 1")
+
+
+def test_a_shared_fragment_is_written_once_and_checked_with_the_query(tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "recent.sql").write_text(
+        "recent as (select * from cases where completed_date > $since)\n"
+    )
+    head = "-- purpose: p\n-- grain: g\n-- params: $since date\n-- access: aggregate\n"
+    (tmp_path / "counted.sql").write_text(
+        head + "with\n-- include: recent\nselect count(*) from recent"
+    )
+    query = load_queries(tmp_path)["counted"]
+    assert query.params == {"since": "date"}  # the fragment's parameter is the query's
+    assert "completed_date > $since" in query.sql and "include" not in query.sql
+    # The header must declare what the fragment uses, as for any other SQL.
+    (tmp_path / "counted.sql").write_text(
+        head.replace("$since date", "none") + "with\n-- include: recent\nselect 1"
+    )
+    with pytest.raises(QueryError, match=r"declares \[\] but the SQL uses \['since'\]"):
+        load_queries(tmp_path)
+    with pytest.raises(
+        QueryError, match="includes 'missing', but there is no queries/shared/missing.sql"
+    ):
+        expand_includes("q", "with\n-- include: missing\nselect 1", tmp_path)
+
+
+def test_the_workload_queries_share_one_definition_of_an_officer_row() -> None:
+    queries = load_queries()
+    shared = (QUERY_DIR / "shared" / "workload_officer_rows.sql").read_text().rstrip("\n")
+    for name in ("workload_by_officer", "workload_by_team"):
+        assert shared in queries[name].sql
 
 
 def test_results_are_cached_and_independent_copies(example_snapshots: list[SnapshotInfo]) -> None:
