@@ -50,6 +50,7 @@ from reassess.disclosure import (
     protected_percent,
     rules_text,
 )
+from reassess.filters import CATEGORY_LABELS
 from reassess.scenarios import WEEKS_PER_YEAR, ScenarioInput
 from reassess.snapshots import SnapshotInfo
 from reassess.status import Status, compute_status, status_fan
@@ -120,15 +121,6 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
     ),
 )
 
-CATEGORY_LABELS = {
-    "organised_group": "Organised group",
-    "intra_familial": "Intra-familial",
-    "peer_on_peer": "Peer-on-peer",
-    "institutional": "Institutional",
-    "gang_related": "Gang-related",
-    "online": "Online",
-    "other": "Other",
-}
 CHANGE_ROWS = (
     ("completed", "Assessments completed"),
     ("added", "Cases added to scope"),
