@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -61,3 +62,14 @@ def _never_touch_repo_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     """Tests never read or write ./data: default the data folder to a fresh temp folder."""
     if "REASSESS_DATA_DIR" not in os.environ:
         monkeypatch.setenv("REASSESS_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def procs() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Processes a test started; any still running at the end are killed."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=30)

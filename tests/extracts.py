@@ -9,7 +9,8 @@ import os
 import random
 import subprocess
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -277,3 +278,16 @@ def run_cli(
         timeout=timeout,
         check=False,
     )
+
+
+def wait_for(
+    condition: Callable[[], bool], proc: subprocess.Popen[bytes], timeout: float = 30
+) -> bool:
+    """Poll (every 2 ms) until ``condition()`` holds: True then, False if ``proc`` exits first."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if proc.poll() is not None:
+            return False
+        assert time.monotonic() < deadline, "timed out waiting for the ingest"
+        time.sleep(0.002)
+    return True

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,15 @@ from reassess.access import PAGES
 from reassess.db import Database
 from reassess.ingest import TMP_PREFIX, ingest
 from reassess.snapshots import list_snapshots
-from tests.extracts import AS_OF, LATER, cli_env, hashes, write_large_extract, write_valid_extract
+from tests.extracts import (
+    AS_OF,
+    LATER,
+    cli_env,
+    hashes,
+    wait_for,
+    write_large_extract,
+    write_valid_extract,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 LARGE = 20_000
@@ -46,16 +55,6 @@ def large_extract(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def data_dir(tmp_path: Path, one_snapshot: Path) -> Path:
     shutil.copytree(one_snapshot, tmp_path / "data" / "snapshots")
     return tmp_path / "data"
-
-
-@pytest.fixture
-def procs() -> Iterator[list[subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=30)
 
 
 def start_ingest(
@@ -85,19 +84,14 @@ def count_cases(path: Path) -> int:
 # An interrupted ingest
 
 
-def _wait_for_temporary_file(snapshots: Path, proc: subprocess.Popen[bytes]) -> bool:
-    """Poll (every millisecond) until the ingest's temporary file appears; False if it never does."""
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if any(p.name.startswith(TMP_PREFIX) for p in snapshots.iterdir()):
-            return True
-        time.sleep(0.001)
-    return False
+def writing(snapshots: Path) -> bool:
+    """Whether an ingest's temporary file is in the snapshot folder."""
+    return any(p.name.startswith(TMP_PREFIX) for p in snapshots.iterdir())
 
 
 def _kill_and_check(proc: subprocess.Popen[bytes], snapshots: Path, before: dict[str, str]) -> str:
     """SIGKILL the ingest, then check the folder; returns what the kill interrupted."""
-    writing = any(p.name.startswith(TMP_PREFIX) for p in snapshots.iterdir())
+    mid_write = writing(snapshots)
     proc.send_signal(signal.SIGKILL)
     status = proc.wait(timeout=30)
     final = snapshots / f"{LATER.isoformat()}.duckdb"
@@ -112,7 +106,7 @@ def _kill_and_check(proc: subprocess.Popen[bytes], snapshots: Path, before: dict
         assert [s.label for s in listing.snapshots] == [AS_OF.isoformat()]
         left = {p.name for p in snapshots.iterdir()} - set(before)
         assert all(name.startswith(TMP_PREFIX) for name in left), left
-        outcome = "mid-write" if writing else "before writing"
+        outcome = "mid-write" if mid_write else "before writing"
     after = hashes(snapshots)
     assert {k: after[k] for k in before} == before  # earlier snapshots byte-identical
     return outcome
@@ -148,7 +142,9 @@ def test_sigkill_at_points_across_a_real_ingest_leaves_no_snapshot_and_earlier_o
     # lost race and is retried (each attempt's folder is still checked in full).
     for attempt in range(5):
         proc, snapshots, before = run(10 + attempt)
-        assert _wait_for_temporary_file(snapshots, proc), "the ingest never wrote a temporary file"
+        assert wait_for(partial(writing, snapshots), proc, timeout=120), (
+            "the ingest never wrote a temporary file"
+        )
         outcome = _kill_and_check(proc, snapshots, before)
         outcomes.append(outcome)
         if outcome == "mid-write":

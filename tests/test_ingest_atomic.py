@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from tests.extracts import (
     mutate_csv,
     run_cli,
     sha256,
+    wait_for,
     write_large_extract,
     write_valid_extract,
 )
@@ -291,26 +291,6 @@ def pause_after(*args, **kwargs):
 setattr(reassess.ingest, point, pause_after)
 sys.exit(main(sys.argv[3:]))
 """
-
-
-@pytest.fixture
-def procs() -> Iterator[list[subprocess.Popen[bytes]]]:
-    """Processes a test started; any still running at the end are killed."""
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(timeout=30)
-
-
-def wait_for(condition: Any, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if proc.poll() is not None:
-            return
-        assert time.monotonic() < deadline, "timed out waiting for the ingest"
-        time.sleep(0.002)
 
 
 def assert_only_ignored_leftovers(snapshots: Path, before: dict[str, str]) -> None:
