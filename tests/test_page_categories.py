@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from reassess.db import Database
 from reassess.snapshots import list_snapshots
 from reassess.sqlfiles import QUERY_DIR
+from tests.page_helpers import metrics
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "categories.py")
@@ -67,10 +68,6 @@ def page(role: str = "commander", snapshot: str = LATEST.isoformat(), **url: str
     for key, value in url.items():
         at.query_params[key] = value
     return at.run()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:

@@ -22,6 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from reassess.config import programme
 from reassess.snapshots import list_snapshots
+from tests.page_helpers import metrics
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "data_quality.py")
@@ -45,10 +46,6 @@ def page(role: str = "commander", snapshot: str = LATEST.isoformat()) -> AppTest
     at.session_state["demo_role"] = role
     at.query_params["snapshot"] = snapshot
     return at.run()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:

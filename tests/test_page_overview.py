@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.page_helpers import metrics
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,10 +22,6 @@ def run_overview(**query: str) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 @pytest.mark.parametrize("as_of", ["2026-01-09", "2026-06-26"])

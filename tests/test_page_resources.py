@@ -18,6 +18,7 @@ from reassess.filters import CATEGORY_LABELS
 from reassess.scenarios import ScenarioInput, officers_needed, run_scenario
 from reassess.snapshots import list_snapshots
 from tests import resource_fixtures as rf
+from tests.page_helpers import metrics
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "resources.py")
@@ -29,10 +30,6 @@ def page(role: str = "planner", snapshot: str | None = None) -> AppTest:
     if snapshot:
         at.query_params["snapshot"] = snapshot
     return at.run()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def plan_for(data_dir: Path, as_of: str, target: date | None = None):  # type: ignore[no-untyped-def]

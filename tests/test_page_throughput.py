@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from reassess.access import AccessDenied
 from reassess.db import Database
-from reassess.snapshots import SnapshotInfo, list_snapshots
 from tests import flow_fixtures as ff
+from tests.page_helpers import latest, metric, open_page, table
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "throughput.py")
@@ -40,34 +40,8 @@ def flow_env(flow_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     yield flow_dir
 
 
-def latest(data_dir: Path) -> SnapshotInfo:
-    snap = list_snapshots(data_dir / "snapshots").latest
-    assert snap is not None
-    return snap
-
-
 def run_page(role: str = "commander", **query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["demo_role"] = role
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def metric(at: AppTest, label: str) -> str:
-    values = [m.value for m in at.metric if m.label == label]
-    assert values, f"no metric {label!r}; have {[m.label for m in at.metric]}"
-    return values[0]
-
-
-def table(at: AppTest, column: str) -> pd.DataFrame:
-    """The first dataframe shown with this column heading."""
-    for df in at.dataframe:
-        if column in df.value.columns:
-            return df.value
-    raise AssertionError(f"no dataframe with a {column!r} column")
+    return open_page(PAGE, role, **query)
 
 
 def texts(at: AppTest) -> list[str]:
