@@ -269,8 +269,7 @@ class Anchor:
             )
         except OSError as exc:
             return ChainProblem(self.file, 0, _os_message("read", path, exc))
-        lines = raw.split(b"\n")
-        lines.pop()
+        lines = _complete_lines(raw)
         if len(lines) < self.line:
             return ChainProblem(
                 self.file,
@@ -362,12 +361,12 @@ class AuditLog:
         """The anchor of the newest complete line of the newest file (None when there is none)."""
         for _day, path in reversed(self.files()):
             try:
-                lines = path.read_bytes().split(b"\n")
+                st = path.stat()
+                newest = _newest_line(str(path), (st.st_ino, st.st_size, st.st_mtime_ns))
             except OSError as exc:
                 raise AuditError(_os_message("read", path, exc)) from exc
-            lines.pop()  # after the last newline: b"" or a torn line, not a record
-            if lines:
-                return Anchor(path.name, len(lines), _sha(lines[-1]))
+            if newest is not None:
+                return Anchor(path.name, *newest)
         return None
 
     def verify(self, anchors: Sequence[Anchor] = ()) -> Verification:
@@ -424,6 +423,19 @@ class AuditLog:
         """The date of the newest audit file, if any."""
         files = self.files()
         return files[-1][0] if files else None
+
+
+def _complete_lines(raw: bytes) -> list[bytes]:
+    """The lines of a file that end with a newline (what follows the last one is not a record)."""
+    return raw.split(b"\n")[:-1]
+
+
+@lru_cache(maxsize=64)
+def _newest_line(path: str, key: tuple[int, int, int]) -> tuple[int, str] | None:
+    """(line number, SHA-256) of a file's last complete line; cached by inode, size and mtime, so
+    a page that shows the head on every rerun reads the file again only after an append."""
+    lines = _complete_lines(Path(path).read_bytes())
+    return (len(lines), _sha(lines[-1])) if lines else None
 
 
 @lru_cache(maxsize=4096)
