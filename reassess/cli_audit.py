@@ -5,23 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from reassess.audit import ACTIONS, Anchor, AuditError, AuditLog, default_range, utc_now
+from reassess.cli import parse_date
 from reassess.config import settings
 from reassess.csvsafe import to_safe_csv
-
-
-def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-06-26"
-        ) from None
 
 
 def _parse_anchor(text: str) -> Anchor:
@@ -112,12 +103,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--since",
-        type=_parse_date,
+        type=parse_date,
         default=None,
         help="first day, YYYY-MM-DD (UTC; default: 7 days ago)",
     )
     p.add_argument(
-        "--until", type=_parse_date, default=None, help="last day, YYYY-MM-DD (inclusive)"
+        "--until", type=parse_date, default=None, help="last day, YYYY-MM-DD (inclusive)"
     )
     p.add_argument("--user", action="append", default=None, help="only this person (repeatable)")
     p.add_argument(
