@@ -5,17 +5,11 @@
 -- counts: officers
 -- available_fte = sum over officers of fte * (weekdays in post and not abstracted) / 5, so a full
 -- week in post with d abstracted days gives fte * (1 - d / 5); a day covered by two abstractions counts once
-with weeks as (
-    select
-        ($as_of - to_days(7 * i))::date as week_ending,
-        ($as_of - to_days(7 * i + 6))::date as week_starting
-    from range(0, $weeks) as t(i)
-),
-weekdays as (
-    select d::date as day
-    from generate_series(($as_of - to_days(7 * $weeks - 1))::date, $as_of::date, interval 1 day) as t(d)
-    where isodow(d) <= 5
-),
+with
+-- include: weeks
+,
+-- include: weekdays
+,
 officer_days as (
     select
         o.officer_ref,

@@ -3,12 +3,9 @@
 -- params: $as_of date, $weeks int
 -- access: aggregate
 -- counts: started, completed
-with weeks as (
-    select
-        ($as_of - to_days(7 * i))::date as week_ending,
-        ($as_of - to_days(7 * i + 6))::date as week_starting
-    from range(0, $weeks) as t(i)
-),
+with
+-- include: weeks
+,
 flows as (
     select
         w.week_ending,

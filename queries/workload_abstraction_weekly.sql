@@ -3,12 +3,9 @@
 -- params: $as_of date, $weeks int
 -- access: team
 -- a day covered by abstractions of two reasons counts once, under the first reason in alphabetical order
-with weeks as (
-    select
-        ($as_of - to_days(7 * i))::date as week_ending,
-        ($as_of - to_days(7 * i + 6))::date as week_starting
-    from range(0, $weeks) as t(i)
-),
+with
+-- include: weeks
+,
 reasons(reason_order, reason) as (
     values
         (1, 'annual_leave'),
@@ -17,11 +14,8 @@ reasons(reason_order, reason) as (
         (4, 'operational_abstraction'),
         (5, 'other')
 ),
-weekdays as (
-    select d::date as day
-    from generate_series(($as_of - to_days(7 * $weeks - 1))::date, $as_of::date, interval 1 day) as t(d)
-    where isodow(d) <= 5
-),
+-- include: weekdays
+,
 officer_days as (
     select
         o.officer_ref,
