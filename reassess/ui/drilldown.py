@@ -11,8 +11,6 @@ from reassess.filters import Cell, dimension_label, labeller, ordered_values
 from reassess.ui import audit_hooks
 from reassess.ui.context import PageContext
 
-REASON_MIN_CHARS = 10
-
 
 def record_drilldown(ctx: PageContext, what: str, reason: str, rows: pd.DataFrame) -> str:
     """Record in the audit trail that `ctx.user` opened the case list `what`, and why.
@@ -36,24 +34,7 @@ def reason_gate(ctx: PageContext, *, key: str, what: str) -> str | None:
     """Ask why the list is needed; the stripped reason once it is long enough, else None."""
     if not may_drill_down(ctx):
         return None
-    reason = st.text_input(
-        f"Reason for opening {what}",
-        key=key,
-        max_chars=300,
-        placeholder="e.g. checking the cases behind this figure before the weekly review",
-        help=(
-            "Case-level lists are need-to-know. The reason is recorded with your name, the "
-            f"snapshot and the list; it needs at least {REASON_MIN_CHARS} characters."
-        ),
-    )
-    reason = (reason or "").strip()
-    if len(reason) < REASON_MIN_CHARS:
-        st.caption(
-            f"Type a reason of at least {REASON_MIN_CHARS} characters to open the list "
-            "(it is recorded)."
-        )
-        return None
-    return reason
+    return audit_hooks.require_reason(key, what)
 
 
 def show_case_list(
