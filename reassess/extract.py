@@ -40,47 +40,28 @@ class Extract:
     form: str  # "csv" or "xlsx"
 
 
+def refused(file: str, message: str) -> ExtractError:
+    """The extract refused for one reason about a whole file (no row or column to point at)."""
+    return ExtractError([Issue(file, None, None, None, message)])
+
+
 def read_extract(path: Path) -> Extract:
     """Open a CSV folder or an XLSX workbook; raise ExtractError on anything unreadable."""
     if not path.exists():
-        raise ExtractError(
-            [
-                Issue(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    "does not exist; give the folder that holds cases.csv and officers.csv, or an .xlsx workbook",
-                )
-            ]
+        raise refused(
+            str(path),
+            "does not exist; give the folder that holds cases.csv and officers.csv, or an .xlsx workbook",
         )
     if path.is_dir():
         return _read_folder(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return _read_workbook(path)
     if path.suffix.lower() == ".csv":
-        raise ExtractError(
-            [
-                Issue(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    f"is a single CSV file; give the folder that holds it ({path.parent}) so that cases.csv and officers.csv are read together",
-                )
-            ]
+        raise refused(
+            path.name,
+            f"is a single CSV file; give the folder that holds it ({path.parent}) so that cases.csv and officers.csv are read together",
         )
-    raise ExtractError(
-        [
-            Issue(
-                path.name,
-                None,
-                None,
-                None,
-                "is neither a folder of CSV files nor an .xlsx workbook",
-            )
-        ]
-    )
+    raise refused(path.name, "is neither a folder of CSV files nor an .xlsx workbook")
 
 
 def _hash(data: bytes) -> str:
@@ -126,16 +107,9 @@ def _read_folder(folder: Path) -> Extract:
 def _read_bytes(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise ExtractError(
-            [
-                Issue(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    f"is {size / 1e6:,.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB. Check it is the right file",
-                )
-            ]
+        raise refused(
+            path.name,
+            f"is {size / 1e6:,.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB. Check it is the right file",
         )
     return path.read_bytes()
 
@@ -144,39 +118,18 @@ def decode(data: bytes, name: str) -> str:
     """Decode CSV bytes as UTF-8 (with or without BOM) or Windows-1252, or refuse clearly."""
     fix = "save it from Excel as 'CSV UTF-8 (Comma delimited)'"
     if not data.strip():
-        raise ExtractError(
-            [Issue(name, None, None, None, "is empty; export the table again with its header row")]
-        )
+        raise refused(name, "is empty; export the table again with its header row")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ExtractError(
-            [Issue(name, None, None, None, f"is UTF-16 text, which is not accepted; {fix}")]
-        )
+        raise refused(name, f"is UTF-16 text, which is not accepted; {fix}")
     if data.startswith(b"PK\x03\x04"):
-        raise ExtractError(
-            [
-                Issue(
-                    name,
-                    None,
-                    None,
-                    None,
-                    "is a zip or Excel workbook, not CSV text; give the .xlsx itself, or export each sheet as CSV",
-                )
-            ]
+        raise refused(
+            name,
+            "is a zip or Excel workbook, not CSV text; give the .xlsx itself, or export each sheet as CSV",
         )
     if data.startswith(b"%PDF"):
-        raise ExtractError([Issue(name, None, None, None, f"is a PDF, not CSV text; {fix}")])
+        raise refused(name, f"is a PDF, not CSV text; {fix}")
     if b"\x00" in data[:65536]:
-        raise ExtractError(
-            [
-                Issue(
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"is binary (it contains NUL bytes), not CSV text; {fix}",
-                )
-            ]
-        )
+        raise refused(name, f"is binary (it contains NUL bytes), not CSV text; {fix}")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -184,30 +137,13 @@ def decode(data: bytes, name: str) -> str:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise ExtractError(
-            [
-                Issue(
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"is in an unsupported text encoding (byte 0x{data[exc.start]:02x} at position {exc.start} is neither UTF-8 nor Windows-1252); {fix}",
-                )
-            ]
+        raise refused(
+            name,
+            f"is in an unsupported text encoding (byte 0x{data[exc.start]:02x} at position {exc.start} is neither UTF-8 nor Windows-1252); {fix}",
         ) from None
     controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\r\n\t")
     if controls:
-        raise ExtractError(
-            [
-                Issue(
-                    name,
-                    None,
-                    None,
-                    None,
-                    f"contains {controls} control characters, so it is not CSV text; {fix}",
-                )
-            ]
-        )
+        raise refused(name, f"contains {controls} control characters, so it is not CSV text; {fix}")
     return text
 
 
@@ -218,13 +154,7 @@ def _csv_table(name: str, source: str, text: str) -> RawTable:
     try:
         header = next(reader)
     except StopIteration:
-        raise ExtractError(
-            [
-                Issue(
-                    source, None, None, None, "is empty; export the table again with its header row"
-                )
-            ]
-        ) from None
+        raise refused(source, "is empty; export the table again with its header row") from None
     except csv.Error as exc:
         raise ExtractError(
             [Issue(source, 1, None, None, f"the header row cannot be read as CSV ({exc})")]
@@ -286,30 +216,15 @@ def _read_workbook(path: Path) -> Extract:
 
     data = _read_bytes(path)
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ExtractError(
-            [
-                Issue(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    "is not an Excel workbook (.xlsx); save it from Excel as 'Excel Workbook'",
-                )
-            ]
+        raise refused(
+            path.name, "is not an Excel workbook (.xlsx); save it from Excel as 'Excel Workbook'"
         )
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise ExtractError(
-            [
-                Issue(
-                    path.name,
-                    None,
-                    None,
-                    None,
-                    f"cannot be opened as an Excel workbook ({type(exc).__name__}); save it again from Excel as 'Excel Workbook'",
-                )
-            ]
+        raise refused(
+            path.name,
+            f"cannot be opened as an Excel workbook ({type(exc).__name__}); save it again from Excel as 'Excel Workbook'",
         ) from None
     sheets = {s.strip().lower(): s for s in wb.sheetnames}
     issues: list[Issue] = []
