@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+import duckdb
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = ROOT / "docs" / "examples" / "extract"
 
@@ -291,3 +293,14 @@ def wait_for(
         assert time.monotonic() < deadline, "timed out waiting for the ingest"
         time.sleep(0.002)
     return True
+
+
+def case_count(snapshot: Path) -> int:
+    """How many cases a snapshot file holds (opened read-only)."""
+    con = duckdb.connect(str(snapshot), read_only=True)
+    try:
+        row = con.execute("select count(*) from cases").fetchone()
+    finally:
+        con.close()
+    assert row is not None
+    return int(row[0])

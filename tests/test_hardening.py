@@ -27,6 +27,7 @@ from reassess.snapshots import list_snapshots
 from tests.extracts import (
     AS_OF,
     LATER,
+    case_count,
     cli_env,
     hashes,
     wait_for,
@@ -71,16 +72,6 @@ def start_ingest(
     return proc
 
 
-def count_cases(path: Path) -> int:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        row = con.execute("select count(*) from cases").fetchone()
-    finally:
-        con.close()
-    assert row is not None
-    return int(row[0])
-
-
 # An interrupted ingest
 
 
@@ -98,7 +89,7 @@ def _kill_and_check(proc: subprocess.Popen[bytes], snapshots: Path, before: dict
     listing = list_snapshots(snapshots)
     assert listing.broken == (), listing.broken
     if final.exists():  # the kill came after the link: the snapshot must be whole
-        assert count_cases(final) == LARGE
+        assert case_count(final) == LARGE
         assert [s.label for s in listing.snapshots] == [AS_OF.isoformat(), LATER.isoformat()]
         outcome = "finished"
     else:

@@ -24,6 +24,7 @@ from tests.extracts import (
     AS_OF,
     LATER,
     ROOT,
+    case_count,
     cli_env,
     file_names,
     hashes,
@@ -63,16 +64,6 @@ def listed(snapshots: Path) -> list[str]:
     listing = list_snapshots(snapshots)
     assert listing.broken == (), listing.broken
     return [s.label for s in listing.snapshots]
-
-
-def case_count(snapshot: Path) -> int:
-    con = duckdb.connect(str(snapshot), read_only=True)
-    try:
-        row = con.execute("select count(*) from cases").fetchone()
-    finally:
-        con.close()
-    assert row is not None
-    return int(row[0])
 
 
 def leftovers(snapshots: Path, before: set[str]) -> set[str]:
