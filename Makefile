@@ -48,7 +48,7 @@ demo: deps
 	fi
 
 run: deps demo
-	$(PY) -m reassess.serve --server.headless true --server.port $(PORT) \
+	$(PY) -m reassess.ui.serve --server.headless true --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
 # First the benchmark regression guard (1x; fails when a page is over 3x its recorded median),

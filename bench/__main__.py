@@ -102,8 +102,8 @@ def run_scale(
     root: Path, factor: int, args: argparse.Namespace, results: BenchResults, prog: object
 ) -> ScaleResult:
     """Build one scale's data, then measure listing, pages, queries, models and memory."""
-    from reassess.db import Database
-    from reassess.snapshots import _read_manifest, list_snapshots
+    from reassess.snapshot.listing import _read_manifest, list_snapshots
+    from reassess.snapshot.runner import Database
 
     big = factor >= 100
     runs = min(args.runs, args.big_runs) if big else args.runs
@@ -219,7 +219,7 @@ def run_notes(args: argparse.Namespace) -> list[str]:
         "times: every case, officer and abstraction reference gets a per-copy suffix (-X007) and "
         "every team a per-copy name (Review Team 1 / unit 007), so there are N times the cases, "
         "officers and teams with the demo's dates and mixes. They are written as CSV and "
-        "ingested by reassess.ingest into a temporary folder.",
+        "ingested by reassess.snapshot.ingest into a temporary folder.",
         "1x is the demo itself, built by `reassess.demobuild.build_demo` (34 weekly snapshots).",
     ]
     if any(f >= 100 for f in args.factors):

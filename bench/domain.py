@@ -7,11 +7,11 @@ from datetime import date
 
 from bench.measure import Stats, time_runs
 from reassess.config import Programme, programme
-from reassess.db import Database
-from reassess.forecast import forecast_completion, forecast_fan
-from reassess.scenarios import Baseline, ScenarioInput, officers_needed, run_scenario
-from reassess.snapshots import SnapshotInfo
-from reassess.status import kpis_for, weekly_completions, weekly_scope_change
+from reassess.figures.status import kpis_for, weekly_completions, weekly_scope_change
+from reassess.model.forecast import forecast_completion, forecast_fan
+from reassess.model.scenarios import Baseline, ScenarioInput, officers_needed, run_scenario
+from reassess.snapshot.listing import SnapshotInfo
+from reassess.snapshot.runner import Database
 
 ROLE = "commander"
 TRIALS = 10_000

@@ -1,7 +1,7 @@
 """Each page's server-side run under Streamlit's AppTest, cold and warm, beside an empty page.
 
 Cold: the first open of a snapshot in a running server. Before each cold run the process-wide
-Streamlit caches are cleared (``st.cache_resource.clear()``, so ``reassess.ui.resources.database``
+Streamlit caches are cleared (``st.cache_resource.clear()``, so ``reassess.ui.database.database``
 makes a new ``Database``: new DuckDB connection, the snapshot and its comparison attached again,
 query files parsed again, empty result cache; and ``st.cache_data.clear()``) and a new AppTest
 (a new session, no widget state) runs the page. Python modules are already imported, the
@@ -29,7 +29,7 @@ from streamlit.testing.v1 import AppTest
 
 from bench.measure import Stats, summarise, timed
 from reassess.access import PAGES
-from reassess.db import Database
+from reassess.snapshot.runner import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_ID = "(empty page)"

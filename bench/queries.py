@@ -8,8 +8,8 @@ from typing import Any
 
 from bench.measure import Stats, time_runs
 from reassess.config import programme
-from reassess.db import Database, Query
-from reassess.snapshots import Listing, SnapshotInfo
+from reassess.snapshot.listing import Listing, SnapshotInfo
+from reassess.snapshot.runner import Database, Query
 
 # What a page passes for each parameter by default (see pages/*.py), by parameter name.
 # Values from the snapshot (as_of, compare_as_of) are filled in by default_params.

@@ -444,7 +444,7 @@ def _memory_section(scales: list[ScaleResult]) -> str:
             loads.append((page_id, s.factor, seconds, m.second_load.get(page_id)))
     out = (
         "### Memory of the app process\n\n"
-        "A `python -m reassess.serve` server on a free port; headless Debian chromium "
+        "A `python -m reassess.ui.serve` server on a free port; headless Debian chromium "
         "(Playwright) opens every page as commander, then every page again. VmHWM is the peak "
         "resident set size of the server process from /proc/<pid>/status.\n\n"
         + table(

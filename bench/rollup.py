@@ -20,9 +20,9 @@ import pandas as pd
 
 from bench.measure import Stats, summarise
 from reassess import demo
-from reassess.db import Query, parse_query
-from reassess.ingest import ingest
-from reassess.sqlfiles import QUERY_DIR
+from reassess.snapshot.ingest import ingest
+from reassess.snapshot.runner import Query, parse_query
+from reassess.snapshot.sql import QUERY_DIR
 
 WEEKS = 4
 ROLLUP_AS_OF = date(2026, 6, 26)

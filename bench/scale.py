@@ -3,7 +3,7 @@
 Copy k of every case, officer and abstraction gets the suffix ``-Xkkk`` on its reference, and
 copy k of a team becomes ``<team> / unit kkk``, so an N-times programme has N times the cases,
 officers, teams and abstractions of the demo, all distinct, with the demo's dates and mixes.
-Extracts are written as CSV and ingested by ``reassess.ingest.ingest``, exactly as a real
+Extracts are written as CSV and ingested by ``reassess.snapshot.ingest.ingest``, exactly as a real
 extract is, into a temporary folder (never ./data).
 """
 
@@ -23,10 +23,10 @@ import pandas as pd
 
 from bench.measure import Stats, summarise
 from reassess import demo
-from reassess.contract import validate
-from reassess.extract import read_extract
-from reassess.ingest import ingest
-from reassess.snapshots import snapshot_path
+from reassess.extract.contract import validate
+from reassess.extract.read import read_extract
+from reassess.snapshot.ingest import ingest
+from reassess.snapshot.listing import snapshot_path
 
 SEED = 42
 THROUGH = date(2026, 6, 26)

@@ -1,4 +1,4 @@
-"""Peak memory of a real app process: `python -m reassess.serve` driven by a headless chromium.
+"""Peak memory of a real app process: `python -m reassess.ui.serve` driven by a headless chromium.
 
 The launcher (free port, poll /_stcore/health) is shared with the browser tests
 (tests/e2e/server.py); it keeps the process id, so /proc/<pid>/status can be read: VmHWM is the peak resident set size of the
@@ -88,7 +88,7 @@ def app_server(
             [
                 sys.executable,
                 "-m",
-                "reassess.serve",
+                "reassess.ui.serve",
                 "--server.headless",
                 "true",
                 "--server.port",

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from reassess.access import ROLE_LABELS
-from reassess.audit import ACTIONS, NO_ROLE, AuditError, default_range, select
-from reassess.csvsafe import to_safe_csv
+from reassess.present.csvsafe import to_safe_csv
+from reassess.store.audit import ACTIONS, NO_ROLE, AuditError, default_range, select
 from reassess.ui import page_context
 from reassess.ui.audit_hooks import audit_log, audited_download, read_audit
 

@@ -4,10 +4,10 @@ from functools import partial
 
 import streamlit as st
 
-from reassess.briefing import Briefing, BriefingTable, build_briefing, display_value
-from reassess.charts.burnup import burn_up
-from reassess.exports import XLSX_MIME, briefing_pdf, briefing_xlsx, briefing_zip
-from reassess.status import Rag
+from reassess.briefing.build import Briefing, BriefingTable, build_briefing, display_value
+from reassess.briefing.export import XLSX_MIME, briefing_pdf, briefing_xlsx, briefing_zip
+from reassess.figures.status import Rag
+from reassess.present.charts.burnup import burn_up
 from reassess.ui import page_context
 from reassess.ui.audit_hooks import audited_download
 from reassess.ui.context import PageContext

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from reassess.charts.categories import breakdown_bars, outcome_mix_bars, people_bars
-from reassess.contract import BCUS, CATEGORIES, PRIORITIES
-from reassess.filters import (
+from reassess.extract.contract import BCUS, CATEGORIES, PRIORITIES
+from reassess.present.charts.categories import breakdown_bars, outcome_mix_bars, people_bars
+from reassess.present.filters import (
     DIMENSIONS,
     WIDGET_KEYS,
     FilterState,
@@ -18,7 +18,7 @@ from reassess.filters import (
     parse_params,
     year_bounds,
 )
-from reassess.narrative import fmt_int
+from reassess.present.narrative import fmt_int
 from reassess.ui import page_context
 from reassess.ui.drilldown import may_drill_down, pick_cell, reason_gate, show_case_list
 from reassess.ui.widgets import Kpi, kpi_row

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from reassess.charts.quality import completeness_bars, ethnicity_bars
-from reassess.contract import STALE_IN_ASSESSMENT_DAYS
-from reassess.filters import (
+from reassess.extract.contract import STALE_IN_ASSESSMENT_DAYS
+from reassess.present.charts.quality import completeness_bars, ethnicity_bars
+from reassess.present.filters import (
     ETHNICITY_DIMENSIONS,
     broken_table,
     change_counts_table,
@@ -16,7 +16,7 @@ from reassess.filters import (
     previous_as_of,
     warning_counts,
 )
-from reassess.narrative import fmt_int
+from reassess.present.narrative import fmt_int
 from reassess.ui import page_context
 from reassess.ui.drilldown import may_drill_down, reason_gate, show_case_list
 from reassess.ui.widgets import Kpi, assumptions_note, kpi_row

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from reassess.baseline import (
+from reassess.figures.baseline import (
     CURRENT_PLAN,
     DEFAULT_CONFIDENCE,
     BaselineError,
@@ -19,9 +19,9 @@ from reassess.baseline import (
     support_figures,
     target_passed,
 )
-from reassess.forecast import long_date
-from reassess.narrative import fmt_int
-from reassess.scenarios import ScenarioInput, run_scenario
+from reassess.model.forecast import long_date
+from reassess.model.scenarios import ScenarioInput, run_scenario
+from reassess.present.narrative import fmt_int
 from reassess.ui import page_context
 from reassess.ui.widgets import Kpi, assumptions_note, kpi_row
 

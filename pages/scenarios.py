@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from reassess import scenario_store as store
-from reassess.baseline import (
+from reassess.config import settings
+from reassess.figures.baseline import (
     CURRENT_PLAN,
     DEFAULT_CONFIDENCE,
     BaselineError,
@@ -21,10 +21,10 @@ from reassess.baseline import (
     scenario_export,
     target_passed,
 )
-from reassess.charts.scenarios import completion_chart
-from reassess.config import settings
-from reassess.csvsafe import safe_frame
-from reassess.scenarios import ScenarioInput, run_scenario
+from reassess.model.scenarios import ScenarioInput, run_scenario
+from reassess.present.charts.scenarios import completion_chart
+from reassess.present.csvsafe import safe_frame
+from reassess.store import scenarios as store
 from reassess.ui import page_context
 from reassess.ui.audit_hooks import audited_download, record_scenario
 from reassess.ui.widgets import assumptions_note

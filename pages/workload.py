@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from reassess import workload as wl
 from reassess.access import can_run
-from reassess.charts import workload as charts
-from reassess.narrative import fmt_int
+from reassess.model import workload as wl
+from reassess.present.charts import workload as charts
+from reassess.present.narrative import fmt_int
 from reassess.ui import page_context
 from reassess.ui.widgets import Kpi, assumptions_note, kpi_row
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from reassess.config import programme
-from reassess.contract import ABSTRACTION_COLUMNS, CASE_COLUMNS, OFFICER_COLUMNS
+from reassess.extract.contract import ABSTRACTION_COLUMNS, CASE_COLUMNS, OFFICER_COLUMNS
 
 EXTRACT_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("abstractions", ABSTRACTION_COLUMNS),

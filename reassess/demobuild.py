@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from reassess.config import Settings
-from reassess.ingest import ingest
-from reassess.snapshots import snapshot_path
+from reassess.snapshot.ingest import ingest
+from reassess.snapshot.listing import snapshot_path
 
 
 @dataclass(frozen=True)

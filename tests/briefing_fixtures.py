@@ -14,9 +14,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from reassess.contract import BOROUGH_BCU, CASE_COLUMNS, CATEGORIES, OFFICER_COLUMNS, OUTCOMES
-from reassess.ingest import ingest
-from reassess.snapshots import SnapshotInfo, list_snapshots
+from reassess.extract.contract import (
+    BOROUGH_BCU,
+    CASE_COLUMNS,
+    CATEGORIES,
+    OFFICER_COLUMNS,
+    OUTCOMES,
+)
+from reassess.snapshot.ingest import ingest
+from reassess.snapshot.listing import SnapshotInfo, list_snapshots
 
 BOROUGHS = tuple(BOROUGH_BCU)
 ETHNICITY = ("none", "some", "all")

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from reassess.contract import CASE_COLUMNS
-from reassess.ingest import ingest
+from reassess.extract.contract import CASE_COLUMNS
+from reassess.snapshot.ingest import ingest
 
 PREVIOUS = date(2026, 2, 27)
 LATEST = date(2026, 3, 6)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reassess.ingest import ingest
+from reassess.snapshot.ingest import ingest
 
 AS_OF = date(2026, 3, 6)  # a Friday
 AS_OFS = (date(2026, 2, 20), date(2026, 2, 27), AS_OF)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from reassess.snapshots import SnapshotInfo, list_snapshots
+from reassess.snapshot.listing import SnapshotInfo, list_snapshots
 
 
 def open_page(page: str, role: str = "commander", **query: str) -> AppTest:

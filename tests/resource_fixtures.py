@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from reassess.contract import CATEGORIES
-from reassess.ingest import ingest
+from reassess.extract.contract import CATEGORIES
+from reassess.snapshot.ingest import ingest
 
 AS_OF = date(2026, 3, 6)  # a Friday
 WEEK_ENDINGS = tuple(AS_OF - timedelta(weeks=7 - k) for k in range(8))  # 16 Jan .. 6 Mar

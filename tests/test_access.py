@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -20,9 +19,9 @@ from reassess.access import (
     load_access_map,
     pages_for,
 )
-from reassess.db import Database, load_queries
-from reassess.ingest import ingest
-from reassess.snapshots import Listing, SnapshotInfo, list_snapshots
+from reassess.snapshot.ingest import ingest
+from reassess.snapshot.listing import Listing, SnapshotInfo, list_snapshots
+from reassess.snapshot.runner import Database, load_queries
 from tests.extracts import AS_OF, write_valid_extract
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -193,10 +192,6 @@ def test_the_runner_allows_a_query_only_at_the_roles_level(
             db.run(name, snap, role=role, compare=compare, **params)
         assert repr(name) in str(refused.value)
         return
-    if role == "mayors_office" and importlib.util.find_spec("reassess.disclosure_frames") is None:
-        pytest.skip(
-            "reassess.disclosure_frames (disclosure for the Mayor's office) is not there yet"
-        )
     frame = db.run(name, snap, role=role, compare=compare, **params)
     assert frame is not None
 
@@ -266,7 +261,7 @@ def test_real_data_without_sign_in_shows_nothing(
     assert not shows_data(at)
     assert not at.selectbox  # no role picker, no snapshot picker
     # the router never reached st.navigation (under AppTest the page list would then fall back
-    # to the pages/ folder, which `python -m reassess.serve` turns off), and no page ran
+    # to the pages/ folder, which `python -m reassess.ui.serve` turns off), and no page ran
     assert [t.value for t in at.title] == ["reassess"]
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reassess.audit import (
+from reassess.present.csvsafe import safe_cell, safe_frame, to_safe_csv
+from reassess.store.audit import (
     ACTIONS,
     MAX_DETAIL,
     MAX_REASON,
@@ -27,7 +28,6 @@ from reassess.audit import (
     looks_like_case_refs,
     select,
 )
-from reassess.csvsafe import safe_cell, safe_frame, to_safe_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = date(2026, 3, 6)
@@ -371,7 +371,7 @@ WRITER = """
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from reassess.audit import AuditEvent, AuditLog
+from reassess.store.audit import AuditEvent, AuditLog
 folder, worker, count = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 log = AuditLog(folder)
 at = datetime(2026, 3, 6, 12, tzinfo=UTC)

@@ -10,7 +10,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from reassess.baseline import (
+from reassess.config import programme
+from reassess.figures.baseline import (
     BaselineError,
     baseline_for,
     completion_curves,
@@ -25,11 +26,10 @@ from reassess.baseline import (
     results_table,
     target_passed,
 )
-from reassess.config import programme
-from reassess.db import Database, Query
-from reassess.scenarios import ScenarioInput, officers_needed_with_reason, run_scenario
-from reassess.snapshots import SnapshotInfo, list_snapshots
-from reassess.status import compute_status
+from reassess.figures.status import compute_status
+from reassess.model.scenarios import ScenarioInput, officers_needed_with_reason, run_scenario
+from reassess.snapshot.listing import SnapshotInfo, list_snapshots
+from reassess.snapshot.runner import Database, Query
 from tests import resource_fixtures as rf
 
 RESOURCE_QUERIES = ("resources_weekly_fte", "resources_referrals")

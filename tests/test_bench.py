@@ -29,8 +29,8 @@ from bench.results import BenchResults, ScaleResult
 from bench.rollup import attach_all, rollup_query, union_forces, with_total
 from bench.scale import ScaleBuild, scale_frames
 from reassess import demo
-from reassess.db import parse_query
-from reassess.ingest import ingest
+from reassess.snapshot.ingest import ingest
+from reassess.snapshot.runner import parse_query
 from tests.extracts import AS_OF, write_valid_extract
 
 # ---------------------------------------------------------------------------- statistics
@@ -297,7 +297,7 @@ def test_a_scaled_extract_passes_the_contract_and_ingests(tmp_path: Path) -> Non
 
 
 def test_default_params_are_what_a_page_passes(tmp_path: Path) -> None:
-    from reassess.snapshots import list_snapshots
+    from reassess.snapshot.listing import list_snapshots
 
     folder = write_valid_extract(tmp_path / "x")
     ingest(folder, AS_OF, tmp_path / "s", synthetic=True, progress=False)

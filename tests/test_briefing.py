@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reassess.briefing import (
+from reassess.briefing.build import (
     DEFINITIONS,
     TABLE_KEYS,
     Briefing,
@@ -21,10 +21,10 @@ from reassess.briefing import (
     progress_sentence,
 )
 from reassess.config import programme
-from reassess.db import Database
-from reassess.disclosure import protect_count, protect_series, protect_table, rules_text
-from reassess.snapshots import list_snapshots
-from reassess.status import compute_status
+from reassess.disclosure.tables import protect_count, protect_series, protect_table, rules_text
+from reassess.figures.status import compute_status
+from reassess.snapshot.listing import list_snapshots
+from reassess.snapshot.runner import Database
 from tests.briefing_fixtures import (
     SPEC_A,
     SPEC_B,

@@ -9,16 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from reassess import cli_audit, commands
-from reassess.audit import AuditEvent, AuditLog
+from reassess.cli import audit as cli_audit
 from reassess.cli import main
+from reassess.store.audit import AuditEvent, AuditLog
 
 
 @pytest.fixture
 def audit_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A data folder whose audit trail holds four events on three days; the command registered."""
-    if cli_audit.register not in commands.REGISTRARS:
-        monkeypatch.setattr(commands, "REGISTRARS", [*commands.REGISTRARS, cli_audit.register])
+    """A data folder whose audit trail holds four events on three days."""
     monkeypatch.setenv("REASSESS_DATA_DIR", str(tmp_path))
     log = AuditLog(tmp_path / "audit")
     for at, user, role, action, detail, reason in [
@@ -161,8 +159,6 @@ def test_head_then_verify_with_the_anchor(
 def test_head_of_an_empty_trail_and_bad_anchors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    if cli_audit.register not in commands.REGISTRARS:
-        monkeypatch.setattr(commands, "REGISTRARS", [*commands.REGISTRARS, cli_audit.register])
     monkeypatch.setenv("REASSESS_DATA_DIR", str(tmp_path))
     assert main(["audit", "--head"]) == 1
     assert capsys.readouterr().err == "error: the audit trail has no records yet\n"

@@ -13,26 +13,12 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from reassess import cli_briefing, commands
+from reassess.cli import briefing as cli_briefing
 from reassess.cli import main
 from tests.briefing_fixtures import SPEC_A, build_programme
 
 ROOT = Path(__file__).resolve().parent.parent
-# Until reassess/commands.py lists cli_briefing.register, register it for these tests.
-REGISTER = (
-    "from reassess import cli_briefing, commands\n"
-    "if cli_briefing.register not in commands.REGISTRARS:\n"
-    "    commands.REGISTRARS.append(cli_briefing.register)\n"
-    "from reassess.cli import main\n"
-    "import sys\n"
-    "sys.exit(main(sys.argv[1:]))\n"
-)
-
-
-@pytest.fixture(autouse=True)
-def _registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    if cli_briefing.register not in commands.REGISTRARS:
-        monkeypatch.setattr(commands, "REGISTRARS", [*commands.REGISTRARS, cli_briefing.register])
+RUN_CLI = "from reassess.cli import main\nimport sys\nsys.exit(main(sys.argv[1:]))\n"
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +131,7 @@ def test_demo_briefing_from_the_cli_timing(demo_dir: Path, tmp_path: Path) -> No
     args += ["--csv-dir", str(tmp_path / "csv")]
     start = time.perf_counter()
     done = subprocess.run(
-        [sys.executable, "-c", REGISTER, *args],
+        [sys.executable, "-c", RUN_CLI, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,

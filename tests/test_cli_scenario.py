@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from reassess import cli_scenario
-from reassess.baseline import baseline_for, find_officers
+from reassess.cli import scenario as cli_scenario
 from reassess.config import programme
-from reassess.db import Database
-from reassess.scenarios import ScenarioInput, officers_needed, run_scenario
-from reassess.snapshots import list_snapshots
+from reassess.figures.baseline import baseline_for, find_officers
+from reassess.model.scenarios import ScenarioInput, officers_needed, run_scenario
+from reassess.snapshot.listing import list_snapshots
+from reassess.snapshot.runner import Database
 from tests import resource_fixtures as rf
 
 

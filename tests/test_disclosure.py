@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reassess.disclosure import (
+from reassess.disclosure.tables import (
     DisclosureError,
     DisclosureRules,
     ProtectedTable,

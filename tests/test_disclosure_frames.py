@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from reassess.config import programme
-from reassess.db import Database
-from reassess.disclosure import DisclosureError, protect_count, protect_series
-from reassess.disclosure_frames import disclose_frame
+from reassess.disclosure.frames import disclose_frame
+from reassess.disclosure.tables import DisclosureError, protect_count, protect_series
+from reassess.snapshot.runner import Database
 from tests.briefing_fixtures import SPEC_A, build_programme, snapshots_of
 
 LABELS = {"<10", "[c]"}
@@ -153,7 +153,7 @@ def test_runner_shows_the_mayors_office_no_count_below_10(data_a: Path) -> None:
 
 def test_runner_refuses_a_query_without_declared_counts(data_a: Path) -> None:
     from reassess.access import AccessDenied
-    from reassess.db import Query
+    from reassess.snapshot.runner import Query
 
     latest, _ = snapshots_of(data_a)
     db = Database()

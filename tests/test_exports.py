@@ -17,10 +17,8 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from reassess.briefing import TABLE_KEYS, Briefing, BriefingTable, build_briefing
-from reassess.config import programme
-from reassess.db import Database
-from reassess.exports import (
+from reassess.briefing.build import TABLE_KEYS, Briefing, BriefingTable, build_briefing
+from reassess.briefing.export import (
     CSV_ENCODING,
     FORMULA_PREFIXES,
     briefing_csvs,
@@ -31,6 +29,8 @@ from reassess.exports import (
     category_png,
     safe_cell,
 )
+from reassess.config import programme
+from reassess.snapshot.runner import Database
 from tests.briefing_fixtures import SPEC_A, ProgrammeSpec, build_programme, snapshots_of
 
 EVIL = ('=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd")

@@ -1,4 +1,4 @@
-"""reassess.filters: the categories filter state in the URL, and the breakdown shaping."""
+"""reassess.present.filters: the categories filter state in the URL, and the breakdown shaping."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reassess.contract import BCUS, CATEGORIES, PRIORITIES
-from reassess.filters import (
+from reassess.extract.contract import BCUS, CATEGORIES, PRIORITIES
+from reassess.present.filters import (
     DIMENSIONS,
     URL_KEYS,
     WIDGET_KEYS,

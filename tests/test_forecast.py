@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from reassess.forecast import (
+from reassess.model.forecast import (
     NOT_REACHED,
     Forecast,
     draw_schedule,

@@ -21,9 +21,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from reassess.access import PAGES
-from reassess.db import Database
-from reassess.ingest import TMP_PREFIX, ingest
-from reassess.snapshots import list_snapshots
+from reassess.snapshot.ingest import TMP_PREFIX, ingest
+from reassess.snapshot.listing import list_snapshots
+from reassess.snapshot.runner import Database
 from tests.extracts import (
     AS_OF,
     LATER,
@@ -276,13 +276,13 @@ def link_keys() -> list[str]:
     """Every query parameter a page reads: the shell's, and the filters of each page."""
     keys = ["snapshot", "compare", "role", "split"]
     try:
-        from reassess.filters import URL_KEYS
+        from reassess.present.filters import URL_KEYS
 
         keys += list(URL_KEYS)
     except ImportError:
         keys += ["cat", "bcu", "years", "prio", "by", "rows", "cols"]
     try:
-        from reassess.scenario_store import COUNT_KEY, LEVER_BY_KEY, SLOTS
+        from reassess.store.scenarios import COUNT_KEY, LEVER_BY_KEY, SLOTS
 
         keys += [COUNT_KEY, *(f"{slot}_{key}" for slot in SLOTS[:1] for key in LEVER_BY_KEY)]
         keys += list(LEVER_BY_KEY)

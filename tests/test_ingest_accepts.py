@@ -16,7 +16,7 @@ import pytest
 
 import reassess
 from reassess.cli import main
-from reassess.contract import CONTRACT_VERSION
+from reassess.extract.contract import CONTRACT_VERSION
 from tests.extracts import (
     AS_OF,
     EXAMPLE_DIR,

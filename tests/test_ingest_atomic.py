@@ -15,11 +15,11 @@ from typing import Any
 import duckdb
 import pytest
 
-import reassess.ingest
+import reassess.snapshot.ingest
 from reassess.cli import main
-from reassess.contract import ExtractError
-from reassess.ingest import TMP_PREFIX, SnapshotExists, ingest
-from reassess.snapshots import list_snapshots
+from reassess.extract.contract import ExtractError
+from reassess.snapshot.ingest import TMP_PREFIX, SnapshotExists, ingest
+from reassess.snapshot.listing import list_snapshots
 from tests.extracts import (
     AS_OF,
     LATER,
@@ -159,14 +159,14 @@ def test_replace_with_a_bad_extract_changes_nothing(
 def fail_after_tmp(
     monkeypatch: pytest.MonkeyPatch, point: str, exc: BaseException, snapshots: Path
 ) -> list[set[str]]:
-    """Make reassess.ingest.<point> raise `exc`; returns the temporary files seen at that moment."""
+    """Make reassess.snapshot.ingest.<point> raise `exc`; returns the temporary files seen at that moment."""
     seen: list[set[str]] = []
 
     def failing(*args: Any, **kwargs: Any) -> Any:
         seen.append({n for n in file_names(snapshots) if n.startswith(TMP_PREFIX)})
         raise exc
 
-    monkeypatch.setattr(reassess.ingest, point, failing)
+    monkeypatch.setattr(reassess.snapshot.ingest, point, failing)
     return seen
 
 
@@ -239,7 +239,7 @@ def test_a_snapshot_written_by_another_ingest_meanwhile_is_not_overwritten(
 ) -> None:
     snapshots = data_dir / "snapshots"
     other = snapshots / FINAL
-    original_fsync = reassess.ingest._fsync
+    original_fsync = reassess.snapshot.ingest._fsync
 
     raced: list[Path] = []
 
@@ -249,7 +249,7 @@ def test_a_snapshot_written_by_another_ingest_meanwhile_is_not_overwritten(
             raced.append(path)
             ingest(write_valid_extract(tmp_path / "other"), LATER, snapshots)
 
-    monkeypatch.setattr(reassess.ingest, "_fsync", racing_fsync)
+    monkeypatch.setattr(reassess.snapshot.ingest, "_fsync", racing_fsync)
     monkeypatch.setenv("REASSESS_DATA_DIR", str(data_dir))
     folder = write_valid_extract(tmp_path / "extract")
     keep_rows(folder, "cases.csv", [2])
@@ -265,21 +265,21 @@ def test_a_snapshot_written_by_another_ingest_meanwhile_is_not_overwritten(
 
 # SIGKILL: the process dies without any chance to tidy up.
 
-# Runs the real CLI, but stops after reassess.ingest.<point> returns (marker file written) so
+# Runs the real CLI, but stops after reassess.snapshot.ingest.<point> returns (marker file written) so
 # that the test can kill it at a known place.
 PAUSING_CLI = """
 import sys, time
 from pathlib import Path
-import reassess.ingest
+import reassess.snapshot.ingest
 from reassess.cli import main
 point, marker = sys.argv[1], Path(sys.argv[2])
-original = getattr(reassess.ingest, point)
+original = getattr(reassess.snapshot.ingest, point)
 def pause_after(*args, **kwargs):
     result = original(*args, **kwargs)
     marker.write_text(point)
     time.sleep(120)
     return result
-setattr(reassess.ingest, point, pause_after)
+setattr(reassess.snapshot.ingest, point, pause_after)
 sys.exit(main(sys.argv[3:]))
 """
 
@@ -401,7 +401,7 @@ def test_a_refused_extract_is_an_extract_error_before_any_file_exists(
         connects.append(str(database))
         return real_connect(database, *args, **kwargs)
 
-    monkeypatch.setattr(reassess.ingest.duckdb, "connect", spying_connect)
+    monkeypatch.setattr(reassess.snapshot.ingest.duckdb, "connect", spying_connect)
 
     with pytest.raises(ExtractError) as refused:
         ingest(folder, LATER, snapshots)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from reassess.cli import main
-from reassess.contract import MAX_ERRORS, ExtractError
-from reassess.ingest import ingest
+from reassess.extract.contract import MAX_ERRORS, ExtractError
+from reassess.snapshot.ingest import ingest
 from tests.extracts import (
     AS_OF,
     LATER,

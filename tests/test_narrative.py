@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from reassess.narrative import fmt_int, long_date, weeks_to_target_tile
+from reassess.present.narrative import fmt_int, long_date, weeks_to_target_tile
 
 TARGET = date(2026, 4, 30)
 

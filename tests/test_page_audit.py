@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reassess.audit import Anchor, AuditEvent, AuditLog, _verify_file
+from reassess.store.audit import Anchor, AuditEvent, AuditLog, _verify_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "audit.py")

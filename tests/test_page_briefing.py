@@ -11,12 +11,12 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from reassess.briefing import build_briefing
+from reassess.briefing.build import build_briefing
+from reassess.briefing.export import briefing_pdf
 from reassess.config import programme
-from reassess.db import Database
-from reassess.disclosure import default_rules
-from reassess.exports import briefing_pdf
-from reassess.snapshots import list_snapshots
+from reassess.disclosure.tables import default_rules
+from reassess.snapshot.listing import list_snapshots
+from reassess.snapshot.runner import Database
 from tests.briefing_fixtures import SPEC_A, build_programme
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,7 +185,7 @@ def test_warm_run_time(demo_env: Path) -> None:
 def test_downloads_are_recorded_in_the_audit_before_they_are_offered(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reassess.audit import AuditLog
+    from reassess.store.audit import AuditLog
 
     data = build_programme(tmp_path, SPEC_A)
     monkeypatch.setenv("REASSESS_DATA_DIR", str(data))

@@ -12,9 +12,9 @@ import pytest
 from category_fixtures import LATEST, PREVIOUS, Fixture, build_fixture, cases_frame
 from streamlit.testing.v1 import AppTest
 
-from reassess.db import Database
-from reassess.snapshots import list_snapshots
-from reassess.sqlfiles import QUERY_DIR
+from reassess.snapshot.listing import list_snapshots
+from reassess.snapshot.runner import Database
+from reassess.snapshot.sql import QUERY_DIR
 from tests.page_helpers import metrics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,8 +234,8 @@ def test_the_earlier_snapshot_has_the_case_that_later_left_scope(env: Fixture) -
 
 
 def test_commander_drill_down_needs_a_reason_then_lists_the_cases(env: Fixture) -> None:
-    from reassess.audit import AuditLog
     from reassess.config import settings
+    from reassess.store.audit import AuditLog
 
     def recorded() -> list[tuple[str, str, int]]:
         log = AuditLog(settings().audit_dir).read(action="drilldown")
@@ -297,7 +297,7 @@ def test_demo_figures_agree_with_the_extract_and_the_overview(demo_env: Path) ->
     assert metrics(at)["Assessed"] == f"{kpis['assessed']:,}"
     assert metrics(at)["Victims"] == f"{cases['victims'].astype(int).sum():,}"
     table = frame_with(at, "Category")
-    from reassess.filters import CATEGORY_LABELS
+    from reassess.present.filters import CATEGORY_LABELS
 
     expected = cases["category"].map(CATEGORY_LABELS).value_counts().to_dict()
     assert table.set_index("Category")["In scope"].to_dict() == expected

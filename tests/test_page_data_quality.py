@@ -21,7 +21,7 @@ from category_fixtures import (
 from streamlit.testing.v1 import AppTest
 
 from reassess.config import programme
-from reassess.snapshots import list_snapshots
+from reassess.snapshot.listing import list_snapshots
 from tests.page_helpers import metrics
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reassess.baseline import CURRENT_PLAN, baseline_for, find_officers, money
 from reassess.config import programme
-from reassess.contract import CATEGORIES
-from reassess.db import Database
-from reassess.filters import CATEGORY_LABELS
-from reassess.scenarios import ScenarioInput, officers_needed, run_scenario
-from reassess.snapshots import list_snapshots
+from reassess.extract.contract import CATEGORIES
+from reassess.figures.baseline import CURRENT_PLAN, baseline_for, find_officers, money
+from reassess.model.scenarios import ScenarioInput, officers_needed, run_scenario
+from reassess.present.filters import CATEGORY_LABELS
+from reassess.snapshot.listing import list_snapshots
+from reassess.snapshot.runner import Database
 from tests import resource_fixtures as rf
 from tests.page_helpers import metrics
 

@@ -11,18 +11,18 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reassess import scenario_store as store
-from reassess.baseline import (
+from reassess.config import programme
+from reassess.figures.baseline import (
     CURRENT_PLAN,
     answer_sentence,
     baseline_for,
     find_officers,
     results_table,
 )
-from reassess.config import programme
-from reassess.db import Database
-from reassess.scenarios import ScenarioInput, officers_needed
-from reassess.snapshots import list_snapshots
+from reassess.model.scenarios import ScenarioInput, officers_needed
+from reassess.snapshot.listing import list_snapshots
+from reassess.snapshot.runner import Database
+from reassess.store import scenarios as store
 from tests import resource_fixtures as rf
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +77,7 @@ def test_the_table_shows_run_scenarios_figures(demo_env: Path) -> None:
         scenario(b, "Scenario A", extra_officers=20, start_date=date(2026, 3, 16), **target),
         scenario(b, "Scenario B", extra_officers=40, abstraction_rate=0.15, **target),
     ]
-    from reassess.scenarios import run_scenario
+    from reassess.model.scenarios import run_scenario
 
     expected = results_table([(i, run_scenario(b, i)) for i in inputs])
     shown = at.dataframe[0].value
@@ -235,8 +235,8 @@ def test_download_buttons_and_share_note(steady: rf.Fixture) -> None:
     at.button(key="download_csv_prepare").click().run()
     assert not at.exception
     assert len(at.get("download_button")) == 1
-    from reassess.audit import AuditLog
     from reassess.config import settings
+    from reassess.store.audit import AuditLog
 
     exports = AuditLog(settings().audit_dir).read(action="export")
     assert len(exports) == 1 and exports.iloc[0]["detail"].endswith(".csv")

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from reassess.access import AccessDenied
-from reassess.db import Database
+from reassess.snapshot.runner import Database
 from tests import flow_fixtures as ff
 from tests.page_helpers import latest, metric, open_page, table
 
@@ -234,7 +234,7 @@ def test_demo_completed_by_team_matches_the_extract(demo_env: Path) -> None:
 
 
 def test_demo_weekly_totals_agree_with_the_overview(demo_env: Path) -> None:
-    from reassess.status import weekly_completions
+    from reassess.figures.status import weekly_completions
 
     at = run_page()
     shown = table(at, "Total")["Total"]

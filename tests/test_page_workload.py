@@ -1,4 +1,4 @@
-"""The workload page, its queries and reassess.workload, on a known-answer programme and the demo."""
+"""The workload page, its queries and reassess.model.workload, on a known-answer programme and the demo."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from reassess.access import AccessDenied
-from reassess.charts.workload import flagged_refs
-from reassess.db import Database
-from reassess.workload import (
+from reassess.model.workload import (
     abstraction_share,
     capacity_vs_demand,
     planning_horizon_weeks,
     workload_totals,
 )
+from reassess.present.charts.workload import flagged_refs
+from reassess.snapshot.runner import Database
 from tests import flow_fixtures as ff
 from tests.page_helpers import latest, metric, open_page, table
 

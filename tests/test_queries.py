@@ -8,10 +8,16 @@ from typing import Any
 
 import pytest
 
-from reassess.db import Database, QueryError, expand_includes, load_queries, parse_query
-from reassess.ingest import ingest
-from reassess.snapshots import SnapshotInfo, list_snapshots
-from reassess.sqlfiles import QUERY_DIR
+from reassess.snapshot.ingest import ingest
+from reassess.snapshot.listing import SnapshotInfo, list_snapshots
+from reassess.snapshot.runner import (
+    Database,
+    QueryError,
+    expand_includes,
+    load_queries,
+    parse_query,
+)
+from reassess.snapshot.sql import QUERY_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = load_queries()

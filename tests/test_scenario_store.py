@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from reassess import scenario_store as store
-from reassess.scenarios import Baseline, ScenarioInput
+from reassess.model.scenarios import Baseline, ScenarioInput
+from reassess.store import scenarios as store
 
 AS_OF = date(2026, 3, 6)
 TARGET = date(2026, 4, 30)
@@ -134,8 +134,8 @@ def test_concurrent_saves_of_one_name_keep_exactly_one(db: Path) -> None:
 
 def test_concurrent_saves_from_two_processes(db: Path) -> None:
     code = (
-        "import sys; from datetime import date; from reassess import scenario_store as s; "
-        "from reassess.scenarios import Baseline, ScenarioInput as I; "
+        "import sys; from datetime import date; from reassess.store import scenarios as s; "
+        "from reassess.model.scenarios import Baseline, ScenarioInput as I; "
         "b = Baseline(date(2026, 3, 6), 1, 1, 2, (1,), (1.0,), 1.0); "
         "[s.save(sys.argv[1], f'{sys.argv[2]} {i}', I.from_programme(b), as_of=date(2026, 3, 6)) "
         "for i in range(10)]"

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reassess.config import programme
-from reassess.forecast import forecast_completion
-from reassess.scenarios import (
+from reassess.model.forecast import forecast_completion
+from reassess.model.scenarios import (
     PROJECTION_COLUMNS,
     SCENARIO_INPUT,
     Baseline,

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from reassess.config import programme
-from reassess.forecast import forecast_completion
-from reassess.status import rag_for
+from reassess.figures.status import rag_for
+from reassess.model.forecast import forecast_completion
 
 ROOT = Path(__file__).resolve().parent.parent
 

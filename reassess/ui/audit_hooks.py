@@ -20,7 +20,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from reassess.access import require_level
-from reassess.audit import (
+from reassess.config import settings
+from reassess.store.audit import (
     MAX_FILTERS,
     MAX_PAGE,
     MAX_REASON,
@@ -34,7 +35,6 @@ from reassess.audit import (
     filters_json,
     looks_like_case_refs,
 )
-from reassess.config import settings
 from reassess.ui.context import PageContext
 
 LAST_VIEW_KEY = "_audit_last_view"  # the page being visited and the views recorded on it
@@ -42,7 +42,7 @@ EXPORT_KEY_PREFIX = "_audit_export_"  # which audited exports were prepared in t
 SCENARIO_ACTIONS = {"save": "scenario_save", "delete": "scenario_delete"}
 FILTER_VALUE_CHARS = 80
 FILTER_LIST_ITEMS = 20
-LOG = logging.getLogger("reassess.audit")
+LOG = logging.getLogger("reassess.store.audit")
 
 
 def audit_log() -> AuditLog:

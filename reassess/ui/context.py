@@ -10,8 +10,8 @@ import streamlit as st
 
 from reassess.access import PAGE_BY_ID, ROLE_LABELS, can_open
 from reassess.config import Programme, programme
-from reassess.db import Database
-from reassess.snapshots import Listing, SnapshotInfo
+from reassess.snapshot.listing import Listing, SnapshotInfo
+from reassess.snapshot.runner import Database
 
 CTX_KEY = "_page_ctx"
 VIA_APP_KEY = "_via_app"

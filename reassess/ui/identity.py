@@ -9,7 +9,7 @@ import streamlit as st
 
 from reassess.access import ROLE_LABELS, load_access_map
 from reassess.config import settings
-from reassess.snapshots import Listing
+from reassess.snapshot.listing import Listing
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def _signed_in_identity() -> Identity:
         groups = [groups]
     role = access.role_for(email, list(groups))
     if st.session_state.get("_sign_in_recorded") != (email, role):
-        from reassess.audit import AuditError
+        from reassess.store.audit import AuditError
         from reassess.ui.audit_hooks import fail_closed, record_sign_in
 
         try:

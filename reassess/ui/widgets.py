@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from reassess.config import Setting
-from reassess.status import Rag
+from reassess.figures.status import Rag
 
 RAG_ICONS = {
     "green": ":material/check_circle:",

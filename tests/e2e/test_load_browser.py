@@ -127,7 +127,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def server_pid(port: int) -> int:
-    """The `python -m reassess.serve` process this test started for `port`."""
+    """The `python -m reassess.ui.serve` process this test started for `port`."""
     me = os.getpid()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -138,9 +138,9 @@ def server_pid(port: int) -> int:
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == me and b"reassess.serve" in cmdline and str(port).encode() in cmdline:
+        if ppid == me and b"reassess.ui.serve" in cmdline and str(port).encode() in cmdline:
             return int(entry.name)
-    raise RuntimeError(f"no reassess.serve child on port {port}")
+    raise RuntimeError(f"no reassess.ui.serve child on port {port}")
 
 
 def cpu_seconds(pid: int) -> float:
@@ -349,7 +349,7 @@ def write_report(
     REPORT.write_text(
         "# Load: ten people at once\n\n"
         "Measured by `tests/e2e/test_load_browser.py` (part of `make test`) on the synthetic demo "
-        "(34 weekly snapshots, about 9,000 cases) served by `python -m reassess.serve`, with "
+        "(34 weekly snapshots, about 9,000 cases) served by `python -m reassess.ui.serve`, with "
         f"Debian's chromium (headless, through Playwright) on the same {os.cpu_count()}-core "
         f"machine. Load average while measuring: {load}.\n\n"
         "- **Page ready**: from the click on a menu link to the new page's title on screen, the "

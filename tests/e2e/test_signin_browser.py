@@ -2,7 +2,7 @@
 
 The provider is tests/e2e/oidc/provider.mjs; its development login form accepts any name, and the
 name's prefix picks the groups claim that config/access.toml maps to a role (see the script).
-The app is served by `python -m reassess.serve` with `--secrets.files` pointing at a temporary
+The app is served by `python -m reassess.ui.serve` with `--secrets.files` pointing at a temporary
 secrets.toml holding `[auth]`, so nothing is written into the working tree.
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from reassess.access import pages_for
-from reassess.audit import AuditLog
+from reassess.store.audit import AuditLog
 from tests.e2e.server import free_port, wait_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -110,7 +110,7 @@ def signin_app(demo_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         [
             sys.executable,
             "-m",
-            "reassess.serve",
+            "reassess.ui.serve",
             "--server.headless",
             "true",
             "--server.port",

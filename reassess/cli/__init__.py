@@ -1,0 +1,51 @@
+"""Command line: python -m reassess {ingest, demo, snapshots, status, scenario, briefing, audit}.
+
+One module per command, each with a `register(sub)` that adds its parser; `main` runs one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from reassess.config import ConfigError
+
+COMMANDS = ("ingest", "demo", "snapshots", "status", "scenario", "briefing", "audit")
+"""The command modules under reassess/cli/, in the order `--help` lists them."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every command."""
+    from importlib import import_module
+
+    parser = argparse.ArgumentParser(
+        prog="python -m reassess",
+        description="reassess: progress dashboard for the review (data folder: $REASSESS_DATA_DIR, default ./data)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in COMMANDS:
+        import_module(f"reassess.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; user errors are printed without a traceback."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, RuntimeError) as exc:
+        if os.environ.get("REASSESS_DEBUG"):
+            raise
+        print(
+            f"error: {type(exc).__name__}: {exc}\n(set REASSESS_DEBUG=1 to see the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; nothing partial was kept", file=sys.stderr)
+        return 130

@@ -1,0 +1,231 @@
+"""`python -m reassess scenario`: the staffing scenario planner, headless, through the same code.
+
+The scenario is the scenarios page's: ``baseline_for`` the snapshot, ``ScenarioInput`` defaults
+from config/programme.toml with the options given, ``run_scenario``; ``--find-officers`` is the
+page's "find the officers needed" (``find_officers``), so the page and the command agree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from typing import Any
+
+from reassess.cli.args import parse_date
+from reassess.config import programme, settings
+from reassess.snapshot.listing import list_snapshots
+
+ROLE = "planner"
+"""The baseline needs only aggregate queries: the command runs with the planner's access."""
+
+
+def fraction(text: str) -> float:
+    """An argparse type for a share between 0 and 1 (0.2 means 20%)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number; write a share such as 0.2"
+        ) from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(
+            f"{text} is not between 0 and 1; write a share such as 0.2 for 20%"
+        )
+    return value
+
+
+def whole(low: int, high: int) -> Any:
+    """An argparse type for a whole number from low to high."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    return parse
+
+
+def money_amount(text: str) -> float:
+    """An argparse type for pounds (0 or more)."""
+    try:
+        value = float(text.replace(",", "").lstrip("£"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an amount in pounds, e.g. 65000"
+        ) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is negative; give an amount of 0 or more")
+    return value
+
+
+def cmd_scenario(args: argparse.Namespace) -> int:
+    """Run one staffing scenario (or find the officers needed) on a snapshot."""
+    from reassess.cli.status import resolve_snapshot
+    from reassess.figures.baseline import (
+        BaselineError,
+        answer_sentence,
+        answer_summary,
+        baseline_for,
+        default_start,
+        find_officers,
+        money,
+        scenario_export,
+    )
+    from reassess.model.forecast import long_date
+    from reassess.model.scenarios import ScenarioInput, run_scenario
+    from reassess.snapshot.runner import Database
+
+    prog = programme()
+    snap = resolve_snapshot(list_snapshots(settings().snapshot_dir), args.snapshot)
+    try:
+        baseline = baseline_for(Database(), snap, prog, ROLE, window_weeks=args.window)
+    except BaselineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    overrides: dict[str, Any] = {
+        "name": args.name,
+        "extra_officers": args.extra_officers,
+        "start_date": args.start or default_start(snap.as_of),
+    }
+    for option, field in (
+        ("target", "target_date"),
+        ("ramp_up_weeks", "ramp_up_weeks"),
+        ("abstraction_rate", "abstraction_rate"),
+        ("attrition", "attrition_per_year"),
+        ("cost_per_fte", "loaded_cost_per_fte"),
+        ("productivity", "productivity_per_fte"),
+        ("trials", "trials"),
+    ):
+        if getattr(args, option) is not None:
+            overrides[field] = getattr(args, option)
+    if overrides["start_date"] < snap.as_of:
+        print(
+            f"error: --start {overrides['start_date']} is before the snapshot date {snap.label}; "
+            "extra officers can start on the snapshot date or later",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        inp = ScenarioInput.from_programme(baseline, prog, **overrides)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    result = run_scenario(baseline, inp)
+    answer = (
+        find_officers(baseline, replace(inp, extra_officers=0), args.confidence)
+        if args.find_officers
+        else None
+    )
+    if args.json:
+        data = scenario_export(inp, result, baseline, prog, snap)
+        data["synthetic"] = snap.synthetic
+        if answer is not None:
+            data["officers_needed"] = answer_summary(answer)
+        json.dump(data, sys.stdout, indent=2)
+        print()
+        return 0
+    marking = "SYNTHETIC DATA" if snap.synthetic else "OFFICIAL-SENSITIVE"
+    print(f"[{marking}] Scenario '{inp.name}' at {snap.label}")
+    print(
+        f"  {inp.extra_officers} extra officers from {long_date(inp.start_date)}; "
+        f"target {long_date(inp.target_date)}"
+    )
+    if result.message:
+        print(f"  {result.message}")
+    for label, value in (
+        ("finish, median (P50)", result.p50),
+        ("finish, 85% (P85)", result.p85),
+        ("finish, 95% (P95)", result.p95),
+    ):
+        print(f"  {label:<32}{long_date(value) if value else '—'}")
+    chance = "—" if result.prob_by_target is None else f"{result.prob_by_target:.0%}"
+    print(f"  {'chance of meeting the target':<32}{chance}")
+    print(f"  {'extra cost to the target':<32}{money(result.cost_to_target)}")
+    print(f"  {'extra cost to the P85 date':<32}{money(result.cost_to_completion)}")
+    print(f"  {'reinvestigations expected':<32}{result.reinvestigations:,}")
+    print(f"  {'victim-support referrals':<32}{result.victim_support_referrals:,}")
+    if answer is not None:
+        print("Officers needed: " + answer_sentence(answer).replace("**", ""))
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the scenario command."""
+    p = sub.add_parser(
+        "scenario",
+        help="a staffing scenario: finish dates, cost and demand; or the officers needed",
+        description="Run the scenarios page's staffing model on a snapshot. Options left out "
+        "take their value from config/programme.toml.",
+    )
+    p.add_argument("--snapshot", default="latest", help="'latest' (default) or an as-of date")
+    p.add_argument(
+        "--name", default="Scenario", help="a name for the scenario (shown in the output)"
+    )
+    p.add_argument(
+        "--extra-officers",
+        type=whole(0, 500),
+        default=0,
+        help="extra full-time officers (default 0)",
+    )
+    p.add_argument(
+        "--start",
+        type=parse_date,
+        default=None,
+        help="when they start, YYYY-MM-DD (default: a week after the snapshot)",
+    )
+    p.add_argument(
+        "--target",
+        type=parse_date,
+        default=None,
+        help="the date to finish by (default: the programme's target)",
+    )
+    p.add_argument("--ramp-up-weeks", type=whole(0, 52), default=None)
+    p.add_argument(
+        "--abstraction-rate", type=fraction, default=None, help="share of time abstracted, e.g. 0.2"
+    )
+    p.add_argument(
+        "--attrition",
+        type=fraction,
+        default=None,
+        help="share of the team leaving in a year, e.g. 0.1",
+    )
+    p.add_argument(
+        "--cost-per-fte", type=money_amount, default=None, help="loaded cost per FTE a year, £"
+    )
+    p.add_argument(
+        "--productivity",
+        type=float,
+        default=None,
+        help="assessments per available FTE a week (default: measured)",
+    )
+    p.add_argument(
+        "--trials",
+        type=whole(1, 1_000_000),
+        default=None,
+        help="Monte Carlo trials (default from config)",
+    )
+    p.add_argument(
+        "--window",
+        type=whole(1, 52),
+        default=None,
+        help="weeks of history to sample (default from config)",
+    )
+    p.add_argument(
+        "--find-officers",
+        action="store_true",
+        help="also find the extra officers needed from --start to finish by --target",
+    )
+    p.add_argument(
+        "--confidence",
+        type=fraction,
+        default=0.85,
+        help="confidence for --find-officers (default 0.85)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_scenario)

@@ -1,0 +1,98 @@
+"""`python -m reassess status`: the overview's KPIs and forecast, headless, through the same code."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from reassess.config import programme, settings
+from reassess.snapshot.listing import Listing, SnapshotInfo, list_snapshots
+
+
+def resolve_snapshot(listing: Listing, wanted: str) -> SnapshotInfo:
+    """'latest' or an as-of date; raise SystemExit with a clear message otherwise."""
+    if not listing.snapshots:
+        raise SystemExit(
+            f"error: there are no snapshots in {settings().snapshot_dir}; run `python -m reassess demo` "
+            "or ingest an extract"
+        )
+    if wanted == "latest":
+        return listing.snapshots[-1]
+    snap = listing.get(wanted)
+    if snap is None:
+        known = ", ".join(s.label for s in listing.snapshots[-5:])
+        raise SystemExit(
+            f"error: there is no snapshot for {wanted!r}; give 'latest' or an as-of date "
+            f"(the latest are {known})"
+        )
+    return snap
+
+
+def resolve_compare(
+    listing: Listing, snap: SnapshotInfo, wanted: str | None
+) -> SnapshotInfo | None:
+    """'previous' (default), 'none', or an earlier as-of date."""
+    if wanted in (None, "previous"):
+        return listing.previous(snap)
+    if wanted == "none":
+        return None
+    other = resolve_snapshot(listing, wanted)
+    if other.as_of >= snap.as_of:
+        raise SystemExit(f"error: the compare snapshot {wanted} must be earlier than {snap.label}")
+    return other
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Print the status of the programme at a snapshot."""
+    from reassess.figures.status import compute_status
+    from reassess.present.narrative import forecast_sentence
+    from reassess.snapshot.runner import Database
+
+    listing = list_snapshots(settings().snapshot_dir)
+    snap = resolve_snapshot(listing, args.snapshot)
+    compare = resolve_compare(listing, snap, args.compare)
+    status = compute_status(Database(), snap, compare, programme(), window_weeks=args.window)
+    if args.json:
+        data: dict[str, Any] = status.to_json()
+        data["synthetic"] = snap.synthetic
+        data["headline"] = forecast_sentence(status)
+        json.dump(data, sys.stdout, indent=2)
+        print()
+        return 0
+    k = status.kpis
+    marking = "SYNTHETIC DATA" if snap.synthetic else "OFFICIAL-SENSITIVE"
+    print(
+        f"[{marking}] Status at {snap.label}"
+        + (f", compared with {compare.label}" if compare else "")
+    )
+    print(f"RAG: {status.rag.colour.upper()} - {status.rag.label}. {status.rag.reason}")
+    print(forecast_sentence(status))
+    for key in (
+        "in_scope",
+        "assessed",
+        "pct_assessed",
+        "in_assessment",
+        "awaiting_allocation",
+        "awaiting_qa",
+        "throughput_4w",
+    ):
+        delta = status.deltas.get(key)
+        shown = "" if delta is None else f" ({delta:+,g})"
+        print(f"  {key.replace('_', ' '):<22}{k[key]:>10,g}{shown}")
+    if status.required_weekly is not None:
+        print(f"  {'weekly rate needed':<22}{status.required_weekly:>10,g}")
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the status command."""
+    p = sub.add_parser("status", help="headline KPIs, RAG and completion forecast")
+    p.add_argument("--snapshot", default="latest", help="'latest' (default) or an as-of date")
+    p.add_argument("--compare", default=None, help="'previous' (default), 'none' or an as-of date")
+    p.add_argument(
+        "--window", type=int, default=None, help="forecast window in weeks (default from config)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_status)

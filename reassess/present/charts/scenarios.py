@@ -1,0 +1,62 @@
+"""The scenarios chart: the chance of having finished by each date, one line per scenario."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from reassess.present.charts.style import INK, PACE, SERIES, TARGET, base_layout
+
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash")
+MARKERS = ("circle", "square", "diamond", "triangle-up", "x")
+
+
+def completion_chart(curves: pd.DataFrame, *, target: date, confidence: float = 0.85) -> go.Figure:
+    """Cumulative chance of finishing by each week ending (``curves``: scenario, week_ending,
+    share), against the target date and the confidence line. Lines differ in dash and marker
+    as well as colour, so the chart reads in greyscale."""
+    traces = []
+    for i, (name, rows) in enumerate(curves.groupby("scenario", sort=False)):
+        traces.append(
+            {
+                "type": "scatter",
+                "x": list(rows["week_ending"]),
+                "y": list(rows["share"] * 100),
+                "name": str(name),
+                "mode": "lines+markers",
+                "line": {
+                    "color": SERIES[i % len(SERIES)],
+                    "dash": DASHES[i % len(DASHES)],
+                    "width": 3 if i == 0 else 2,
+                    "shape": "hv",
+                },
+                "marker": {"symbol": MARKERS[i % len(MARKERS)], "size": 6},
+                "hovertemplate": "%{y:.0f}% finished<extra>" + str(name) + "</extra>",
+            }
+        )
+    when = pd.Timestamp(target)
+    pct = confidence * 100
+    layout = {
+        "shapes": [
+            {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": pct, "y1": pct,
+             "line": {"color": PACE, "width": 1, "dash": "dot"}},
+            {"type": "line", "yref": "paper", "y0": 0, "y1": 1, "x0": when, "x1": when,
+             "line": {"color": TARGET, "width": 2, "dash": "longdash"}},
+        ],
+        "annotations": [
+            {"x": when, "y": 1.02, "yref": "paper", "text": f"Target {target:%-d %b %Y}",
+             "showarrow": False, "font": {"color": TARGET}},
+            {"x": 1, "xref": "paper", "xanchor": "right", "y": pct, "yanchor": "top",
+             "text": f"{confidence:.0%} confidence", "showarrow": False, "font": {"color": INK}},
+        ],
+    }  # fmt: skip
+    fig = go.Figure(data=traces, layout=layout)
+    fig = base_layout(
+        fig,
+        title="Chance of having assessed every case by each date",
+        y_title="% of trials finished",
+    )
+    fig.update_yaxes(range=[0, 102], ticksuffix="%")
+    return fig

@@ -1,0 +1,291 @@
+"""The query runner: named SQL files, checked parameters, access levels, cached read-only reads."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from reassess.access import LEVELS, AccessDenied, require_level
+from reassess.snapshot.listing import SnapshotInfo
+from reassess.snapshot.sql import QUERY_DIR
+
+PARAM_TYPES = {"date", "int", "float", "text", "bool", "text[]"}
+HEADER_RE = re.compile(r"^--\s*(\w+):\s*(.*)$")
+INCLUDE_RE = re.compile(r"^--\s*include:\s*(\w+)\s*$", re.MULTILINE)
+SHARED_DIR = "shared"
+"""queries/shared/<name>.sql: common table expressions that several queries share, pulled into a
+query's body by a line `-- include: <name>` (so a definition is written once)."""
+
+
+class QueryError(Exception):
+    """A query is unknown, malformed, or was called with the wrong parameters."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """One queries/*.sql file and what its header declares."""
+
+    name: str
+    sql: str
+    purpose: str
+    grain: str
+    params: dict[str, str]
+    access: str
+    counts: tuple[str, ...]
+    compare: bool
+
+    @property
+    def path(self) -> Path:
+        return QUERY_DIR / f"{self.name}.sql"
+
+
+def parse_query(name: str, text: str) -> Query:
+    """Read the header comment of a query file; every query states purpose, grain, params, access."""
+    meta: dict[str, str] = {}
+    for line in text.splitlines():
+        if not line.startswith("--"):
+            break
+        m = HEADER_RE.match(line)
+        if m:
+            meta[m.group(1).lower()] = m.group(2).strip()
+    where = f"queries/{name}.sql"
+    for field in ("purpose", "grain", "params", "access"):
+        if field not in meta:
+            raise QueryError(f"{where}: the header has no '-- {field}:' line")
+    access = meta["access"]
+    if access not in LEVELS:
+        raise QueryError(f"{where}: access {access!r} is not one of {', '.join(LEVELS)}")
+    params: dict[str, str] = {}
+    if meta["params"].lower() != "none":
+        for part in meta["params"].split(","):
+            bits = part.split()
+            if len(bits) != 2 or not bits[0].startswith("$") or bits[1] not in PARAM_TYPES:
+                raise QueryError(
+                    f"{where}: params must read like '$as_of date, $bcu text'; got {part.strip()!r}"
+                )
+            params[bits[0][1:]] = bits[1]
+    used = set(re.findall(r"\$(\w+)", _strip_comments(text)))
+    if used != set(params):
+        raise QueryError(
+            f"{where}: the header declares {sorted(params)} but the SQL uses {sorted(used)}"
+        )
+    counts = tuple(c.strip() for c in meta.get("counts", "").split(",") if c.strip())
+    compare = bool(re.search(r"\bcmp\.", _strip_comments(text)))
+    return Query(name, text, meta["purpose"], meta["grain"], params, access, counts, compare)
+
+
+def _strip_comments(sql: str) -> str:
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+
+
+def expand_includes(name: str, text: str, folder: Path = QUERY_DIR) -> str:
+    """The query text with each body line `-- include: <shared>` replaced by
+    queries/shared/<shared>.sql, so the header check sees every parameter the query uses."""
+
+    def shared(m: re.Match[str]) -> str:
+        path = folder / SHARED_DIR / f"{m.group(1)}.sql"
+        try:
+            return path.read_text(encoding="utf-8").rstrip("\n")
+        except FileNotFoundError:
+            raise QueryError(
+                f"queries/{name}.sql includes {m.group(1)!r}, but there is no "
+                f"queries/{SHARED_DIR}/{m.group(1)}.sql"
+            ) from None
+
+    return INCLUDE_RE.sub(shared, text)
+
+
+def load_queries(folder: Path = QUERY_DIR) -> dict[str, Query]:
+    """Every queries/*.sql, with its includes expanded, parsed."""
+    return {
+        p.stem: parse_query(p.stem, expand_includes(p.stem, p.read_text(encoding="utf-8"), folder))
+        for p in sorted(folder.glob("*.sql"))
+    }
+
+
+class _LRU:
+    """A small thread-safe LRU map."""
+
+    def __init__(self, size: int, on_evict: Callable[[Any], None] | None = None) -> None:
+        self.size = size
+        self.items: OrderedDict[Hashable, Any] = OrderedDict()
+        self.lock = threading.Lock()
+        self.on_evict = on_evict
+
+    def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make()
+        with self.lock:
+            if key in self.items:  # another thread made it meanwhile
+                if self.on_evict is not None:
+                    self.on_evict(value)
+                return self.items[key]
+            self.items[key] = value
+            while len(self.items) > self.size:
+                _, old = self.items.popitem(last=False)
+                if self.on_evict is not None:
+                    self.on_evict(old)
+        return value
+
+
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.close()
+    except duckdb.Error:
+        pass
+
+
+class Database:
+    """Runs named queries against snapshots: read-only, parameter-checked, access-checked, cached."""
+
+    def __init__(
+        self, query_dir: Path = QUERY_DIR, *, connections: int = 8, results: int = 1024
+    ) -> None:
+        self.queries = load_queries(query_dir)
+        self._connections = _LRU(connections, on_evict=_close)
+        self._results = _LRU(results)
+
+    def query(self, name: str) -> Query:
+        try:
+            return self.queries[name]
+        except KeyError:
+            raise QueryError(f"there is no query named {name!r} (no queries/{name}.sql)") from None
+
+    def connection(
+        self, snapshot: SnapshotInfo, compare: SnapshotInfo | None = None
+    ) -> duckdb.DuckDBPyConnection:
+        """The cached read-only connection for a snapshot (with `cmp` attached when comparing)."""
+        key = (
+            str(snapshot.path),
+            snapshot.stat_key,
+            None if compare is None else (str(compare.path), compare.stat_key),
+        )
+
+        def make() -> duckdb.DuckDBPyConnection:
+            con = duckdb.connect(":memory:", config={"threads": 2, "memory_limit": "1GB"})
+            con.execute(f"attach '{_quote(snapshot.path)}' as snap (read_only)")
+            con.execute("use snap")
+            if compare is not None:
+                con.execute(f"attach '{_quote(compare.path)}' as cmp (read_only)")
+            return con
+
+        return self._connections.get_or_make(key, make)
+
+    def run(
+        self,
+        name: str,
+        snapshot: SnapshotInfo,
+        *,
+        role: str,
+        compare: SnapshotInfo | None = None,
+        **params: Any,
+    ) -> pd.DataFrame:
+        """Run queries/<name>.sql on a snapshot for a role; returns a fresh DataFrame."""
+        q = self.query(name)
+        require_level(role, q.access, f"the query {name!r}")
+        if role == "mayors_office" and not q.counts:
+            raise AccessDenied(
+                f"the query {name!r} declares no count columns for disclosure control, so it "
+                "may not be shown outside the commander role"
+            )
+        self._check_params(q, params)
+        if q.compare and compare is None:
+            raise QueryError(f"the query {name!r} compares two snapshots; give compare=")
+        cmp = compare if q.compare else None
+        key = (
+            str(snapshot.path),
+            snapshot.stat_key,
+            None if cmp is None else (str(cmp.path), cmp.stat_key),
+            name,
+            tuple(sorted((k, _hashable(v)) for k, v in params.items())),
+        )
+        frame: pd.DataFrame = self._results.get_or_make(
+            key, lambda: self._execute(q, snapshot, cmp, params)
+        )
+        frame = frame.copy()
+        if role == "mayors_office":
+            from reassess.disclosure.frames import disclose_frame
+
+            frame = disclose_frame(frame, q.counts)
+        return frame
+
+    def scalar_row(
+        self, name: str, snapshot: SnapshotInfo, *, role: str, **params: Any
+    ) -> dict[str, Any]:
+        """A one-row query as a dict."""
+        frame = self.run(name, snapshot, role=role, **params)
+        if len(frame) != 1:
+            raise QueryError(f"the query {name!r} returned {len(frame)} rows; expected one")
+        return {k: _plain(v) for k, v in frame.iloc[0].to_dict().items()}
+
+    def _execute(
+        self, q: Query, snapshot: SnapshotInfo, compare: SnapshotInfo | None, params: dict[str, Any]
+    ) -> pd.DataFrame:
+        con = self.connection(snapshot, compare)
+        cur = con.cursor()
+        try:
+            cur.execute("use snap")
+            return cur.execute(q.sql, params).df()
+        except duckdb.Error as exc:
+            raise QueryError(f"queries/{q.name}.sql failed on {snapshot.label}: {exc}") from exc
+        finally:
+            cur.close()
+
+    @staticmethod
+    def _check_params(q: Query, params: dict[str, Any]) -> None:
+        given, declared = set(params), set(q.params)
+        if given != declared:
+            missing = ", ".join(sorted(declared - given)) or "none"
+            extra = ", ".join(sorted(given - declared)) or "none"
+            raise QueryError(
+                f"queries/{q.name}.sql takes {', '.join('$' + p for p in sorted(declared)) or 'no parameters'}; "
+                f"missing: {missing}; not declared: {extra}"
+            )
+        for k, kind in q.params.items():
+            v = params[k]
+            if v is None:
+                continue
+            ok = {
+                "date": isinstance(v, date),
+                "int": isinstance(v, int) and not isinstance(v, bool),
+                "float": isinstance(v, (int, float)) and not isinstance(v, bool),
+                "text": isinstance(v, str),
+                "bool": isinstance(v, bool),
+                "text[]": isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v),
+            }[kind]
+            if not ok:
+                raise QueryError(
+                    f"queries/{q.name}.sql: ${k} must be {kind}; got {type(v).__name__} {v!r}"
+                )
+
+
+def _hashable(v: Any) -> Hashable:
+    return tuple(v) if isinstance(v, list) else v
+
+
+def _plain(v: Any) -> Any:
+    """numpy/pandas scalars as plain Python values."""
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        try:
+            return v.item()
+        except (ValueError, AttributeError):
+            return v
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    return v
+
+
+def _quote(path: Path) -> str:
+    return str(path).replace("'", "''")
