@@ -1,4 +1,4 @@
-"""The query layer alone: DuckDB time of each queries/*.sql, result cache bypassed."""
+"""The query layer alone: DuckDB time of each queries/pages/*.sql, result cache bypassed."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def time_queries(
     fresh_runs: int | None = None,
     log: Callable[[str], None] = lambda _msg: None,
 ) -> list[QueryTiming]:
-    """Every queries/*.sql on the latest snapshot (compared with the one before), `runs` times
+    """Every queries/pages/*.sql on the latest snapshot (compared with the one before), `runs` times
     on an open connection, and `fresh_runs` times (default `runs`) each on a new Database."""
     snap = listing.latest
     if snap is None:

@@ -381,7 +381,7 @@ def _queries_section(scales: list[ScaleResult]) -> str:
     rows.append(["**sum of medians**", "", *sums, ""])
     return (
         "### Query layer (DuckDB alone, ms)\n\n"
-        "Each queries/*.sql on the latest snapshot with the parameters a page passes by default "
+        "Each queries/pages/*.sql on the latest snapshot with the parameters a page passes by default "
         "(as-of date, 8 weeks, no filter; see bench/queries.py), timed through "
         "`Database._execute`, i.e. the runner's DuckDB call without its result cache: first on "
         "an open read-only connection that has already run the query once (DuckDB's buffer "

@@ -21,8 +21,7 @@ import pandas as pd
 from bench.measure import Stats, summarise
 from reassess import demo
 from reassess.snapshot.ingest import ingest
-from reassess.snapshot.runner import Query, parse_query
-from reassess.snapshot.sql import QUERY_DIR
+from reassess.snapshot.sql import Query, load_query
 
 WEEKS = 4
 ROLLUP_AS_OF = date(2026, 6, 26)
@@ -46,8 +45,7 @@ class RollupTiming:
 
 def rollup_query(name: str) -> Query:
     """queries/rollup/<name>.sql, header checked like any other query."""
-    path = QUERY_DIR / "rollup" / f"{name}.sql"
-    return parse_query(f"rollup/{name}", path.read_text(encoding="utf-8"))
+    return load_query("rollup", name)
 
 
 def _quote(path: Path) -> str:

@@ -21,7 +21,8 @@ from reassess.access import (
 )
 from reassess.snapshot.ingest import ingest
 from reassess.snapshot.listing import Listing, SnapshotInfo, list_snapshots
-from reassess.snapshot.runner import Database, load_queries
+from reassess.snapshot.runner import Database
+from reassess.snapshot.sql import load_queries
 from tests.extracts import AS_OF, write_valid_extract
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -210,8 +211,8 @@ def test_mayors_office_is_refused_an_aggregate_query_without_counts(
     db: Database, snapshots: Listing, tmp_path: Path
 ) -> None:
     query_dir = tmp_path / "queries"
-    query_dir.mkdir()
-    (query_dir / "uncounted.sql").write_text(
+    (query_dir / "pages").mkdir(parents=True)
+    (query_dir / "pages" / "uncounted.sql").write_text(
         "-- purpose: a test aggregate with no count columns declared\n"
         "-- grain: one row\n-- params: none\n-- access: aggregate\n"
         "select count(*) as in_scope from cases\n"

@@ -30,7 +30,7 @@ from bench.rollup import attach_all, rollup_query, union_forces, with_total
 from bench.scale import ScaleBuild, scale_frames
 from reassess import demo
 from reassess.snapshot.ingest import ingest
-from reassess.snapshot.runner import parse_query
+from reassess.snapshot.sql import parse_query
 from tests.extracts import AS_OF, write_valid_extract
 
 # ---------------------------------------------------------------------------- statistics

@@ -88,7 +88,9 @@ def warnings(at: AppTest) -> list[str]:
 
 def test_every_new_query_is_covered_here() -> None:
     names = {
-        p.stem for p in QUERY_DIR.glob("*.sql") if p.stem.startswith(("categories_", "quality_"))
+        p.stem
+        for p in (QUERY_DIR / "pages").glob("*.sql")
+        if p.stem.startswith(("categories_", "quality_"))
     }
     assert names == set(QUERY_PARAMS)
 

@@ -1,4 +1,4 @@
-"""Every queries/*.sql parses, declares its header, and runs against snapshots built by ingest."""
+"""Every queries/pages/*.sql parses, declares its header, and runs against snapshots built by ingest."""
 
 from __future__ import annotations
 
@@ -10,14 +10,8 @@ import pytest
 
 from reassess.snapshot.ingest import ingest
 from reassess.snapshot.listing import SnapshotInfo, list_snapshots
-from reassess.snapshot.runner import (
-    Database,
-    QueryError,
-    expand_includes,
-    load_queries,
-    parse_query,
-)
-from reassess.snapshot.sql import QUERY_DIR
+from reassess.snapshot.runner import Database
+from reassess.snapshot.sql import QUERY_DIR, QueryError, expand_includes, load_queries, parse_query
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = load_queries()
@@ -119,18 +113,19 @@ def test_header_and_sql_must_agree() -> None:
 
 def test_a_shared_fragment_is_written_once_and_checked_with_the_query(tmp_path: Path) -> None:
     (tmp_path / "shared").mkdir()
+    (tmp_path / "pages").mkdir()
     (tmp_path / "shared" / "recent.sql").write_text(
         "recent as (select * from cases where completed_date > $since)\n"
     )
     head = "-- purpose: p\n-- grain: g\n-- params: $since date\n-- access: aggregate\n"
-    (tmp_path / "counted.sql").write_text(
+    (tmp_path / "pages" / "counted.sql").write_text(
         head + "with\n-- include: recent\nselect count(*) from recent"
     )
     query = load_queries(tmp_path)["counted"]
     assert query.params == {"since": "date"}  # the fragment's parameter is the query's
     assert "completed_date > $since" in query.sql and "include" not in query.sql
     # The header must declare what the fragment uses, as for any other SQL.
-    (tmp_path / "counted.sql").write_text(
+    (tmp_path / "pages" / "counted.sql").write_text(
         head.replace("$since date", "none") + "with\n-- include: recent\nselect 1"
     )
     with pytest.raises(QueryError, match=r"declares \[\] but the SQL uses \['since'\]"):

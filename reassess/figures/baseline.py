@@ -1,7 +1,7 @@
 """Where the staffing model starts, read from a snapshot, and the answers built on it (no Streamlit).
 
 ``baseline_for`` reads a ``scenarios.Baseline`` through the query runner: the remaining cases
-from queries/kpis.sql and the weekly completions from queries/weekly_flow.sql, the very
+from queries/pages/kpis.sql and the weekly completions from queries/pages/weekly_flow.sql, the very
 numbers the overview's forecast samples; the FTE available in the same weeks
 (resources_weekly_fte); the FTE in post on the as-of date (scope_history); referrals so far
 (resources_referrals) and recent hours per case (workload_hours_per_case).
@@ -47,7 +47,7 @@ REFERRAL_COLUMNS = {
     "safeguarding_referral": "safeguarding_referral",
     "victim_support": "victim_support_referred",
 }
-"""Baseline.referrals_so_far key -> column of queries/resources_referrals.sql."""
+"""Baseline.referrals_so_far key -> column of queries/pages/resources_referrals.sql."""
 
 
 class BaselineError(ValueError):
@@ -108,7 +108,7 @@ def baseline_for(
 
 
 def referrals_so_far(referrals: pd.DataFrame) -> dict[str, int]:
-    """Totals of queries/resources_referrals.sql keyed as Baseline.referrals_so_far."""
+    """Totals of queries/pages/resources_referrals.sql keyed as Baseline.referrals_so_far."""
     return {key: int(referrals[col].sum()) for key, col in REFERRAL_COLUMNS.items()}
 
 
@@ -414,7 +414,7 @@ def completion_curves(results: Sequence[ScenarioResult]) -> pd.DataFrame:
 
 def pipeline_table(referrals: pd.DataFrame, hours_per_reinvestigation: float) -> pd.DataFrame:
     """Referrals so far by category with the investigator hours the reinvestigations need,
-    and a total row (from queries/resources_referrals.sql)."""
+    and a total row (from queries/pages/resources_referrals.sql)."""
     table = pd.DataFrame(
         {
             "Category": [CATEGORY_LABELS.get(c, c) for c in referrals["category"]],

@@ -441,7 +441,7 @@ class Cell:
             raise ValueError(f"Cell dimensions must be among {', '.join(DIMENSIONS)}")
 
     def params(self) -> dict[str, str | None]:
-        """The query parameters that pick this cell in queries/categories_cases.sql."""
+        """The query parameters that pick this cell in queries/pages/categories_cases.sql."""
         return {
             "rows": self.rows,
             "row_value": self.row_value,
@@ -630,7 +630,7 @@ CHANGE_LABELS = {
 
 
 def warning_counts(summary: pd.DataFrame) -> dict[str, int]:
-    """Warnings per code (from queries/quality_warning_summary.sql)."""
+    """Warnings per code (from queries/pages/quality_warning_summary.sql)."""
     return {str(r.code): int(r.warnings) for r in summary.itertuples(index=False)}
 
 

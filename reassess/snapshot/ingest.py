@@ -17,7 +17,7 @@ from reassess import __version__
 from reassess.extract.contract import CONTRACT_VERSION, ExtractError, Issue, validate
 from reassess.extract.read import read_extract
 from reassess.snapshot.listing import list_snapshots, snapshot_path
-from reassess.snapshot.sql import ingest_sql
+from reassess.snapshot.sql import sql_text
 
 TMP_PREFIX = ".ingest-"
 
@@ -82,17 +82,17 @@ def ingest(
         con = duckdb.connect(str(tmp))
         try:
             con.execute("set threads = 2")
-            con.execute(ingest_sql("schema"))
+            con.execute(sql_text("ingest", "schema"))
             for name, frame in validated.tables.items():
                 _insert(con, name, frame)
-            con.execute(ingest_sql("summary"), {"as_of": as_of})
-            con.execute(ingest_sql("scope_history"))
+            con.execute(sql_text("ingest", "summary"), {"as_of": as_of})
+            con.execute(sql_text("ingest", "scope_history"))
             if previous is not None:
                 con.execute(f"attach '{_quote(previous.path)}' as prev (read_only)")
                 # The previous snapshot carries the history of every snapshot before it, so one
                 # file is read however many snapshots there are.
-                con.execute(ingest_sql("scope_history_previous"))
-                con.execute(ingest_sql("changes"))
+                con.execute(sql_text("ingest", "scope_history_previous"))
+                con.execute(sql_text("ingest", "changes"))
                 warnings.extend(
                     _change_warnings(con, previous.as_of, extract.tables["cases"].source)
                 )

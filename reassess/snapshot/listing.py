@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from reassess.snapshot.sql import snapshot_sql
+from reassess.snapshot.sql import sql_text
 
 SNAPSHOT_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.duckdb$")
 
@@ -107,9 +107,10 @@ def _read_manifest(path: str, key: tuple[int, int, int]) -> SnapshotInfo | str:
     except duckdb.Error as exc:
         return f"cannot be opened as a DuckDB snapshot ({_first_line(exc)})"
     try:
-        row = con.execute(snapshot_sql("manifest")).fetchone()
+        row = con.execute(sql_text("snapshot", "manifest")).fetchone()
         sources = tuple(
-            (str(f), str(h), int(b)) for f, h, b in con.execute(snapshot_sql("sources")).fetchall()
+            (str(f), str(h), int(b))
+            for f, h, b in con.execute(sql_text("snapshot", "sources")).fetchall()
         )
     except duckdb.Error as exc:
         return f"is not a complete snapshot ({_first_line(exc)})"

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,102 +12,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from reassess.access import LEVELS, AccessDenied, require_level
+from reassess.access import AccessDenied, require_level
 from reassess.snapshot.listing import SnapshotInfo
-from reassess.snapshot.sql import QUERY_DIR
-
-PARAM_TYPES = {"date", "int", "float", "text", "bool", "text[]"}
-HEADER_RE = re.compile(r"^--\s*(\w+):\s*(.*)$")
-INCLUDE_RE = re.compile(r"^--\s*include:\s*(\w+)\s*$", re.MULTILINE)
-SHARED_DIR = "shared"
-"""queries/shared/<name>.sql: common table expressions that several queries share, pulled into a
-query's body by a line `-- include: <name>` (so a definition is written once)."""
-
-
-class QueryError(Exception):
-    """A query is unknown, malformed, or was called with the wrong parameters."""
-
-
-@dataclass(frozen=True)
-class Query:
-    """One queries/*.sql file and what its header declares."""
-
-    name: str
-    sql: str
-    purpose: str
-    grain: str
-    params: dict[str, str]
-    access: str
-    counts: tuple[str, ...]
-    compare: bool
-
-    @property
-    def path(self) -> Path:
-        return QUERY_DIR / f"{self.name}.sql"
-
-
-def parse_query(name: str, text: str) -> Query:
-    """Read the header comment of a query file; every query states purpose, grain, params, access."""
-    meta: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.startswith("--"):
-            break
-        m = HEADER_RE.match(line)
-        if m:
-            meta[m.group(1).lower()] = m.group(2).strip()
-    where = f"queries/{name}.sql"
-    for field in ("purpose", "grain", "params", "access"):
-        if field not in meta:
-            raise QueryError(f"{where}: the header has no '-- {field}:' line")
-    access = meta["access"]
-    if access not in LEVELS:
-        raise QueryError(f"{where}: access {access!r} is not one of {', '.join(LEVELS)}")
-    params: dict[str, str] = {}
-    if meta["params"].lower() != "none":
-        for part in meta["params"].split(","):
-            bits = part.split()
-            if len(bits) != 2 or not bits[0].startswith("$") or bits[1] not in PARAM_TYPES:
-                raise QueryError(
-                    f"{where}: params must read like '$as_of date, $bcu text'; got {part.strip()!r}"
-                )
-            params[bits[0][1:]] = bits[1]
-    used = set(re.findall(r"\$(\w+)", _strip_comments(text)))
-    if used != set(params):
-        raise QueryError(
-            f"{where}: the header declares {sorted(params)} but the SQL uses {sorted(used)}"
-        )
-    counts = tuple(c.strip() for c in meta.get("counts", "").split(",") if c.strip())
-    compare = bool(re.search(r"\bcmp\.", _strip_comments(text)))
-    return Query(name, text, meta["purpose"], meta["grain"], params, access, counts, compare)
-
-
-def _strip_comments(sql: str) -> str:
-    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
-
-
-def expand_includes(name: str, text: str, folder: Path = QUERY_DIR) -> str:
-    """The query text with each body line `-- include: <shared>` replaced by
-    queries/shared/<shared>.sql, so the header check sees every parameter the query uses."""
-
-    def shared(m: re.Match[str]) -> str:
-        path = folder / SHARED_DIR / f"{m.group(1)}.sql"
-        try:
-            return path.read_text(encoding="utf-8").rstrip("\n")
-        except FileNotFoundError:
-            raise QueryError(
-                f"queries/{name}.sql includes {m.group(1)!r}, but there is no "
-                f"queries/{SHARED_DIR}/{m.group(1)}.sql"
-            ) from None
-
-    return INCLUDE_RE.sub(shared, text)
-
-
-def load_queries(folder: Path = QUERY_DIR) -> dict[str, Query]:
-    """Every queries/*.sql, with its includes expanded, parsed."""
-    return {
-        p.stem: parse_query(p.stem, expand_includes(p.stem, p.read_text(encoding="utf-8"), folder))
-        for p in sorted(folder.glob("*.sql"))
-    }
+from reassess.snapshot.sql import PAGES, QUERY_DIR, Query, QueryError, load_queries
 
 
 class _LRU:
@@ -161,7 +66,9 @@ class Database:
         try:
             return self.queries[name]
         except KeyError:
-            raise QueryError(f"there is no query named {name!r} (no queries/{name}.sql)") from None
+            raise QueryError(
+                f"there is no query named {name!r} (no queries/{PAGES}/{name}.sql)"
+            ) from None
 
     def connection(
         self, snapshot: SnapshotInfo, compare: SnapshotInfo | None = None
@@ -239,7 +146,7 @@ class Database:
             cur.execute("use snap")
             return cur.execute(q.sql, params).df()
         except duckdb.Error as exc:
-            raise QueryError(f"queries/{q.name}.sql failed on {snapshot.label}: {exc}") from exc
+            raise QueryError(f"{q.where} failed on {snapshot.label}: {exc}") from exc
         finally:
             cur.close()
 
@@ -250,7 +157,7 @@ class Database:
             missing = ", ".join(sorted(declared - given)) or "none"
             extra = ", ".join(sorted(given - declared)) or "none"
             raise QueryError(
-                f"queries/{q.name}.sql takes {', '.join('$' + p for p in sorted(declared)) or 'no parameters'}; "
+                f"{q.where} takes {', '.join('$' + p for p in sorted(declared)) or 'no parameters'}; "
                 f"missing: {missing}; not declared: {extra}"
             )
         for k, kind in q.params.items():
@@ -266,9 +173,7 @@ class Database:
                 "text[]": isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v),
             }[kind]
             if not ok:
-                raise QueryError(
-                    f"queries/{q.name}.sql: ${k} must be {kind}; got {type(v).__name__} {v!r}"
-                )
+                raise QueryError(f"{q.where}: ${k} must be {kind}; got {type(v).__name__} {v!r}")
 
 
 def _hashable(v: Any) -> Hashable:

@@ -20,14 +20,14 @@ from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
 
 from reassess.model.scenarios import ScenarioInput
-from reassess.snapshot.sql import QUERY_DIR
+from reassess.snapshot.sql import sql_text
 
 NAME_MAX = 60
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -45,10 +45,9 @@ class ScenarioNotFound(StoreError):
     """No scenario of that name is saved."""
 
 
-@cache
 def store_sql(name: str) -> str:
     """The text of queries/store/<name>.sql."""
-    return (QUERY_DIR / "store" / f"{name}.sql").read_text(encoding="utf-8")
+    return sql_text("store", name)
 
 
 # --------------------------------------------------------------------------- scenario inputs as JSON
