@@ -50,8 +50,8 @@ def baseline_for(db: Database, snap: SnapshotInfo, prog: Programme, window: int)
 def time_domain(db: Database, snap: SnapshotInfo, runs: int) -> DomainTiming:
     """Time forecast_completion, forecast_fan, run_scenario and officers_needed, 10,000 trials."""
     prog = programme()
-    window = int(prog["throughput_window_weeks"])
-    seed = int(prog["forecast_seed"])
+    window = prog.throughput_window_weeks
+    seed = prog.forecast_seed
     kpis = kpis_for(db, snap, ROLE)
     remaining = int(kpis["in_scope"] - kpis["assessed"])
     completions = weekly_completions(db, snap, ROLE, window)

@@ -48,9 +48,9 @@ def default_params(q: Query, snap: SnapshotInfo, compare: SnapshotInfo | None) -
     """Parameters as a page passes them by default: the snapshot's as-of date, 8 weeks, no filter."""
     prog = programme()
     from_config: dict[str, Any] = {
-        "programme_start": prog["programme_start"],
-        "idle_weeks": int(prog["idle_weeks"]),
-        "overload": int(prog["overload_open_cases"]),
+        "programme_start": prog.programme_start,
+        "idle_weeks": prog.idle_weeks,
+        "overload": prog.overload_open_cases,
     }
     out: dict[str, Any] = {}
     for name, kind in q.params.items():

@@ -17,7 +17,7 @@ overload = left.number_input(
     "Overloaded above (open cases)",
     min_value=0,
     max_value=1000,
-    value=int(prog["overload_open_cases"]),
+    value=prog.overload_open_cases,
     key="wl_overload",
     help=prog.setting("overload_open_cases").source,
 )
@@ -25,7 +25,7 @@ idle_weeks = middle.number_input(
     "No completion for (weeks)",
     min_value=1,
     max_value=26,
-    value=int(prog["idle_weeks"]),
+    value=prog.idle_weeks,
     key="wl_idle_weeks",
     help=prog.setting("idle_weeks").source,
 )
@@ -80,7 +80,7 @@ hours = ctx.one("workload_hours_per_case", as_of=as_of, weeks=wl.RECENT_WEEKS)
 cd = wl.capacity_vs_demand(
     available_fte=totals.available_fte,
     horizon_weeks=int(horizon),
-    productive_hours_per_fte_week=float(prog["productive_hours_per_fte_week"]),
+    productive_hours_per_fte_week=prog.productive_hours_per_fte_week,
     remaining_cases=wl.remaining_cases(ctx.one("kpis")),
     recent_hours=float(hours["hours"]),
     recent_cases=int(hours["completed_with_hours"]),
@@ -110,7 +110,7 @@ share = wl.abstraction_share(absent)
 st.caption(
     f"Working days (Monday to Friday) lost to abstraction, weighted by FTE. Over these "
     f"{wl.HEATMAP_WEEKS} weeks: {'—' if share is None else f'{share:.1%}'} of FTE days in post "
-    f"(planning assumption {float(prog['abstraction_rate']):.0%})."
+    f"(planning assumption {prog.abstraction_rate:.0%})."
 )
 with st.expander("Figures behind the chart"):
     st.dataframe(charts.abstraction_table(absent), hide_index=True, key="wl_abstraction_table")

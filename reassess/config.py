@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "config"
@@ -28,38 +29,91 @@ class Setting:
     kind: str  # "fact" or "assumption"
 
 
+def _fact() -> Any:
+    return field(metadata={"kind": "fact"})
+
+
+def _assumption() -> Any:
+    return field(metadata={"kind": "assumption"})
+
+
 @dataclass(frozen=True)
 class Programme:
-    """Programme facts and planning assumptions, each with its source."""
+    """Programme facts and planning assumptions (config/programme.toml), typed, each with its source.
 
-    settings: dict[str, Setting] = field(default_factory=dict)
+    Read a value as an attribute (``programme.target_date``); its source with ``setting(name)``.
+    """
 
-    def __getitem__(self, name: str) -> Any:
+    # Public facts ([facts]: each source cites where the figure was published).
+    target_date: date = _fact()
+    baseline_scope: int = _fact()
+    initial_team: int = _fact()
+    scope_from_year: int = _fact()
+    national_ethnicity_missing_share: float = _fact()
+    flagging_accuracy_share: float = _fact()
+    isva_cases_min: int = _fact()
+    isva_cases_max: int = _fact()
+    staff_investigator_salary: float = _fact()
+    constable_salary_start: float = _fact()
+    # Planning assumptions ([assumptions]: the review's or the demo's choices, labelled so).
+    programme_start: date = _assumption()
+    loaded_cost_per_fte: float = _assumption()
+    working_weeks_per_year: float = _assumption()
+    isvas_in_post: int = _assumption()
+    productive_hours_per_fte_week: float = _assumption()
+    abstraction_rate: float = _assumption()
+    ramp_up_weeks: int = _assumption()
+    attrition_per_year: float = _assumption()
+    throughput_window_weeks: int = _assumption()
+    forecast_trials: int = _assumption()
+    forecast_seed: int = _assumption()
+    referral_rate_reinvestigation: float = _assumption()
+    referral_rate_safeguarding: float = _assumption()
+    referral_rate_victim_support: float = _assumption()
+    investigator_hours_per_reinvestigation: float = _assumption()
+    overload_open_cases: int = _assumption()
+    idle_weeks: int = _assumption()
+    stale_in_assessment_days: int = _assumption()
+    rag_green_probability: float = _assumption()
+    rag_amber_probability: float = _assumption()
+    sources: Mapping[str, Setting] = field(default_factory=dict, repr=False, compare=False)
+
+    def setting(self, name: str) -> Setting:
+        """A value with its source and kind."""
         try:
-            return self.settings[name].value
+            return self.sources[name]
         except KeyError:
             raise ConfigError(
                 f"config/programme.toml has no setting {name!r}; add it under [facts] or "
                 "[assumptions] with a value and a source"
             ) from None
 
-    def setting(self, name: str) -> Setting:
-        self[name]
-        return self.settings[name]
-
-    @property
-    def target_date(self) -> date:
-        return self["target_date"]
-
     def assumptions(self) -> list[Setting]:
-        return [s for s in self.settings.values() if s.kind == "assumption"]
+        return [s for s in self.sources.values() if s.kind == "assumption"]
 
     def facts(self) -> list[Setting]:
-        return [s for s in self.settings.values() if s.kind == "fact"]
+        return [s for s in self.sources.values() if s.kind == "fact"]
+
+
+SECTIONS = {"fact": "facts", "assumption": "assumptions"}
+
+
+def _typed(path: Path, section: str, name: str, value: Any, kind: Any) -> Any:
+    """A TOML value checked against the setting's declared type (an int is a float too)."""
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind is int and isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, kind):
+        raise ConfigError(f"{path}: [{section}] {name} must be {_TYPE_WORDS[kind]}, got {value!r}")
+    return value
+
+
+_TYPE_WORDS = {int: "a whole number", float: "a number", date: "a date (YYYY-MM-DD)", str: "text"}
 
 
 def load_programme(path: Path | None = None) -> Programme:
-    """Read config/programme.toml; every entry needs a value and a source."""
+    """Read config/programme.toml; every entry needs a value of its type and a source."""
     path = path or CONFIG_DIR / "programme.toml"
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -67,15 +121,32 @@ def load_programme(path: Path | None = None) -> Programme:
         raise ConfigError(f"{path} is missing; restore it from the repository") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
-    settings: dict[str, Setting] = {}
-    for section, kind in (("facts", "fact"), ("assumptions", "assumption")):
+    declared = {f.name: f for f in fields(Programme) if f.name != "sources"}
+    hints = get_type_hints(Programme)
+    sources: dict[str, Setting] = {}
+    values: dict[str, Any] = {}
+    for kind, section in SECTIONS.items():
         for name, entry in raw.get(section, {}).items():
             if not isinstance(entry, dict) or "value" not in entry or "source" not in entry:
                 raise ConfigError(
                     f'{path}: [{section}] {name} must be {{ value = ..., source = "..." }}'
                 )
-            settings[name] = Setting(name, entry["value"], str(entry["source"]), kind)
-    return Programme(settings)
+            spec = declared.get(name)
+            if spec is None or spec.metadata["kind"] != kind:
+                raise ConfigError(
+                    f"{path}: [{section}] {name} is not a setting reassess knows"
+                    + (f" (it belongs under [{SECTIONS[spec.metadata['kind']]}])" if spec else "")
+                    + "; check its spelling or remove it"
+                )
+            values[name] = _typed(path, section, name, entry["value"], hints[name])
+            sources[name] = Setting(name, values[name], str(entry["source"]), kind)
+    missing = [n for n in declared if n not in values]
+    if missing:
+        raise ConfigError(
+            f"{path} lacks {', '.join(missing)}; add each under "
+            f"[{SECTIONS[declared[missing[0]].metadata['kind']]}] with a value and a source"
+        )
+    return Programme(**values, sources=sources)
 
 
 @lru_cache(maxsize=1)

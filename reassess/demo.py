@@ -482,14 +482,14 @@ def _make_abstractions(
 def generate_programme(seed: int = 42, through: date = DEFAULT_THROUGH) -> SyntheticProgramme:
     """Simulate the whole synthetic programme from its start to `through`, once."""
     prog = programme()
-    start: date = prog["programme_start"]
+    start: date = prog.programme_start
     if through < start:
         raise ValueError(
             f"through ({through}) is before the programme start ({start}); "
             "choose a later date or change programme_start in config/programme.toml"
         )
     cfg = {
-        name: prog[name]
+        name: getattr(prog, name)
         for name in (
             "baseline_scope",
             "initial_team",

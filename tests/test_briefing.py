@@ -197,7 +197,7 @@ def test_resources_funding_gap_is_extra_fte_times_cost(programmes: dict[str, Pat
     lines = {r.measure: r.value for r in b.resources}
     extra = next(v for m, v in lines.items() if m.startswith("Extra FTE needed"))
     n = int(re.fullmatch(r"([\d,]+) FTE", extra).group(1).replace(",", ""))  # type: ignore[union-attr]
-    cost = programme()["loaded_cost_per_fte"]
+    cost = programme().loaded_cost_per_fte
     assert n > 0
     assert lines["Funding gap"] == f"£{round(n * cost, -3):,.0f} a year"
     assert lines["Officers on the review"] == "about 10"  # 12 officers, rounded

@@ -224,7 +224,7 @@ def test_scope_starts_at_baseline_then_moves_a_little(
     weekly: list[tuple[date, Extract]],
 ) -> None:
     counts = [len(frames["cases"]) for _, frames in weekly]
-    assert counts[0] == programme()["baseline_scope"]
+    assert counts[0] == programme().baseline_scope
     assert 9200 <= counts[-1] <= 9350
     seen: set[str] = set()
     ever_done: set[str] = set()
@@ -330,8 +330,8 @@ def test_suspects_victims_and_ethnicity(weekly: list[tuple[date, Extract]]) -> N
 
 def test_officers_grow_from_26_to_about_40(weekly: list[tuple[date, Extract]]) -> None:
     first = weekly[0][1]["officers"]
-    assert len(first) == programme()["initial_team"] == 26
-    assert set(first.start_date) == {programme()["programme_start"]}
+    assert len(first) == programme().initial_team == 26
+    assert set(first.start_date) == {programme().programme_start}
     last = weekly[-1][1]["officers"]
     assert 36 <= len(last) <= 44
     assert 36 <= last.end_date.isna().sum() <= 44

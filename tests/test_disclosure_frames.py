@@ -115,7 +115,7 @@ NO_FILTERS = {
 
 
 def _calls(latest, compare) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
-    start = programme()["programme_start"]
+    start = programme().programme_start
     return [
         ("kpis", {}),
         ("weekly_flow", {"as_of": latest.as_of, "weeks": 8}),

@@ -123,7 +123,7 @@ def test_zero_extra_officers_reproduces_the_plain_forecast(
 
 def test_zero_extra_officers_from_programme_defaults_reproduces_the_plain_forecast() -> None:
     prog = programme()
-    fte = 26 * (1 - prog["abstraction_rate"])
+    fte = 26 * (1 - prog.abstraction_rate)
     baseline = make_baseline(
         remaining=4000,
         weekly_completions=RECENT,
@@ -376,10 +376,10 @@ def test_from_programme_fills_every_assumption_from_config() -> None:
     inp = ScenarioInput.from_programme(make_baseline(), prog, extra_officers=12)
     assert inp.extra_officers == 12
     assert inp.start_date == AS_OF
-    assert inp.loaded_cost_per_fte == prog["loaded_cost_per_fte"]
-    assert inp.abstraction_rate == prog["abstraction_rate"]
-    assert inp.isva_cases_per_adviser == (prog["isva_cases_min"], prog["isva_cases_max"])
-    assert (inp.trials, inp.seed) == (prog["forecast_trials"], prog["forecast_seed"])
+    assert inp.loaded_cost_per_fte == prog.loaded_cost_per_fte
+    assert inp.abstraction_rate == prog.abstraction_rate
+    assert inp.isva_cases_per_adviser == (prog.isva_cases_min, prog.isva_cases_max)
+    assert (inp.trials, inp.seed) == (prog.forecast_trials, prog.forecast_seed)
     assert inp.target_date == prog.target_date
 
 

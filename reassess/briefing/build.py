@@ -544,7 +544,7 @@ def _weekly(
     run: Any, snapshot: SnapshotInfo, programme: Programme, rules: DisclosureRules
 ) -> BriefingTable:
     """Assessments started and completed in each week of the forecast window, disclosed."""
-    weeks = int(programme["throughput_window_weeks"])
+    weeks = programme.throughput_window_weeks
     flow = run("weekly_flow", as_of=snapshot.as_of, weeks=weeks)
     frame = pd.DataFrame(
         {
@@ -571,7 +571,7 @@ def _progress(
     run: Any, snapshot: SnapshotInfo, programme: Programme, rules: DisclosureRules
 ) -> tuple[BriefingTable, pd.DataFrame, pd.DataFrame]:
     """Cumulative assessed by week and scope by snapshot: the burn-up's history, disclosed."""
-    assessed = run("burn_up", as_of=snapshot.as_of, programme_start=programme["programme_start"])
+    assessed = run("burn_up", as_of=snapshot.as_of, programme_start=programme.programme_start)
     scope = run("scope_history")
     scope_by_day = {
         _day(d): _plain(v) for d, v in zip(scope["as_of"], scope["in_scope"], strict=True)
@@ -743,7 +743,7 @@ def _ethnicity(run: Any, programme: Programme, rules: DisclosureRules) -> tuple[
             "% of cases with a suspect": [NOT_SHOWN if p is None else f"{p:.0f}%" for p in pct],
         }
     )
-    national = float(programme["national_ethnicity_missing_share"])
+    national = programme.national_ethnicity_missing_share
     source = programme.setting("national_ethnicity_missing_share").source
     none_pct = pct[2]
     if none_pct is None:
@@ -790,7 +790,7 @@ def _resources(
     officers_raw = int(hist["officers_active"].iloc[-1]) if len(hist) else 0
     officers = protect_count(officers_raw, rules, grand_total=True)
     fte = float(hist["fte_active"].iloc[-1]) if len(hist) else 0.0
-    cost = float(programme["loaded_cost_per_fte"])
+    cost = programme.loaded_cost_per_fte
     confidence = f"{DEFAULT_CONFIDENCE:.0%}"
     lines = [
         ResourceLine(
@@ -964,13 +964,13 @@ def _caveats(
         f"Counts are rounded to the nearest {rules.rounding_base} and small counts are not shown "
         "(see the disclosure rules), so figures may not add up to the totals shown."
     )
-    scope = int(programme["baseline_scope"])
+    scope = programme.baseline_scope
     out.append(
         f"Scope can change as records are searched. The Commissioner's letter gave about "
         f"{scope:,} investigations ({programme.setting('baseline_scope').source}); the tracker "
         f"now holds {count_words(_plain(kpis['in_scope']), zero='0')} cases in scope."
     )
-    flagging = float(programme["flagging_accuracy_share"])
+    flagging = programme.flagging_accuracy_share
     out.append(
         f"Historic records may be incomplete: an inspection found {flagging:.0%} of child "
         f"exploitation cases accurately flagged ({programme.setting('flagging_accuracy_share').source}), "

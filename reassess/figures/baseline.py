@@ -72,7 +72,7 @@ def baseline_for(
     window_weeks: int | None = None,
 ) -> Baseline:
     """The Baseline of a snapshot over the last ``window_weeks`` (default: the forecast window)."""
-    window = int(window_weeks or programme["throughput_window_weeks"])
+    window = int(window_weeks or programme.throughput_window_weeks)
     as_of = snapshot.as_of
     kpis = db.scalar_row("kpis", snapshot, role=role)
     in_scope, assessed = int(kpis["in_scope"]), int(kpis["assessed"])

@@ -130,8 +130,8 @@ def rag_for(
     forecast: Forecast, as_of: date, target: date, remaining: int, programme: Programme
 ) -> Rag:
     """Red/amber/green from the chance of finishing by the target, with its rule in words."""
-    green = float(programme["rag_green_probability"])
-    amber = float(programme["rag_amber_probability"])
+    green = programme.rag_green_probability
+    amber = programme.rag_amber_probability
     rule = (
         f"Green when the forecast gives a chance of at least {green:.0%} of assessing every case in "
         f"scope by {target:%-d %B %Y}; amber from {amber:.0%}; red below {amber:.0%}, when no "
@@ -169,9 +169,9 @@ def compute_status(
     window_weeks: int | None = None,
 ) -> Status:
     """The status of the programme at a snapshot: the one function the page and CLI share."""
-    window = int(window_weeks or programme["throughput_window_weeks"])
+    window = int(window_weeks or programme.throughput_window_weeks)
     # Never sample weeks before the programme started: they had no assessments by definition.
-    weeks_running = max(1, (snap.as_of - programme["programme_start"]).days // 7)
+    weeks_running = max(1, (snap.as_of - programme.programme_start).days // 7)
     window = max(1, min(window, weeks_running))
     target: date = programme.target_date
     kpis = kpis_for(db, snap, role)
@@ -192,8 +192,8 @@ def compute_status(
         snap.as_of,
         target,
         weekly_scope_change=weekly_scope_change(db, snap, role, window),
-        trials=int(programme["forecast_trials"]),
-        seed=int(programme["forecast_seed"]),
+        trials=programme.forecast_trials,
+        seed=programme.forecast_seed,
     )
     days_left = (target - snap.as_of).days
     weeks_to_target = round(days_left / 7, 1)
@@ -219,7 +219,7 @@ def burn_up_frames(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Cumulative assessed by week, and scope by snapshot, for the burn-up chart."""
     assessed = db.run(
-        "burn_up", snap, role=role, as_of=snap.as_of, programme_start=programme["programme_start"]
+        "burn_up", snap, role=role, as_of=snap.as_of, programme_start=programme.programme_start
     )
     scope = db.run("scope_history", snap, role=role)
     return assessed, scope

@@ -204,24 +204,24 @@ class ScenarioInput:
             name="Current team",
             extra_officers=0,
             start_date=baseline.as_of,
-            ramp_up_weeks=int(prog["ramp_up_weeks"]),
+            ramp_up_weeks=prog.ramp_up_weeks,
             productivity_per_fte=None,
-            abstraction_rate=float(prog["abstraction_rate"]),
-            attrition_per_year=float(prog["attrition_per_year"]),
-            target_date=prog["target_date"],
-            referral_rate_reinvestigation=float(prog["referral_rate_reinvestigation"]),
-            referral_rate_safeguarding=float(prog["referral_rate_safeguarding"]),
-            referral_rate_victim_support=float(prog["referral_rate_victim_support"]),
+            abstraction_rate=prog.abstraction_rate,
+            attrition_per_year=prog.attrition_per_year,
+            target_date=prog.target_date,
+            referral_rate_reinvestigation=prog.referral_rate_reinvestigation,
+            referral_rate_safeguarding=prog.referral_rate_safeguarding,
+            referral_rate_victim_support=prog.referral_rate_victim_support,
             investigator_hours_per_reinvestigation=float(
-                prog["investigator_hours_per_reinvestigation"]
+                prog.investigator_hours_per_reinvestigation
             ),
-            loaded_cost_per_fte=float(prog["loaded_cost_per_fte"]),
-            productive_hours_per_fte_week=float(prog["productive_hours_per_fte_week"]),
-            isva_cases_per_adviser=(int(prog["isva_cases_min"]), int(prog["isva_cases_max"])),
-            isvas_in_post=int(prog["isvas_in_post"]),
-            working_weeks_per_year=float(prog["working_weeks_per_year"]),
-            trials=int(prog["forecast_trials"]),
-            seed=int(prog["forecast_seed"]),
+            loaded_cost_per_fte=prog.loaded_cost_per_fte,
+            productive_hours_per_fte_week=prog.productive_hours_per_fte_week,
+            isva_cases_per_adviser=(prog.isva_cases_min, prog.isva_cases_max),
+            isvas_in_post=prog.isvas_in_post,
+            working_weeks_per_year=prog.working_weeks_per_year,
+            trials=prog.forecast_trials,
+            seed=prog.forecast_seed,
         )
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(overrides) - known)
@@ -283,7 +283,7 @@ def assumptions(
         rows.append(("productivity_per_fte", inp.productivity_per_fte, SCENARIO_INPUT))
     for name, keys in CONFIG_SOURCES.items():
         value = getattr(inp, name)
-        configured = tuple(prog[k] for k in keys if k in prog.settings)
+        configured = tuple(getattr(prog, k) for k in keys if k in prog.sources)
         matches = len(configured) == len(keys) and (
             configured == tuple(value) if len(keys) > 1 else configured[0] == value
         )
