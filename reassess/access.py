@@ -22,6 +22,15 @@ ROLE_LEVELS: dict[str, frozenset[str]] = {
     "analyst": frozenset({"aggregate", "team", "quality", "audit"}),
     "mayors_office": frozenset({"aggregate"}),
 }
+# How each role's query results are shaped (reassess/disclosure/policy.py): "as_recorded", or
+# "disclosed" (every count column through disclosure control; queries with no declared counts
+# are refused).
+ROLE_RESULTS: dict[str, str] = {
+    "commander": "as_recorded",
+    "planner": "as_recorded",
+    "analyst": "as_recorded",
+    "mayors_office": "disclosed",
+}
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def test_round_to_base(n: int, base: int, rounded: int) -> None:
 )
 def test_protect_count(n: int, shown: int | str) -> None:
     assert protect_count(n, RULES) == shown
-    assert protect_count(n, RULES, grand_total=True) == shown  # a total of 1-9 is hidden too
+    assert protect_count(n, RULES) == shown  # a total of 1-9 is hidden too
 
 
 def test_protect_count_accepts_numpy_and_whole_floats() -> None:

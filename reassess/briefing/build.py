@@ -396,9 +396,7 @@ def build_briefing(
         return db.run(name, snap, role=BRIEFING_ROLE, **params)
 
     kpis = run("kpis").iloc[0].to_dict()
-    remaining = protect_count(
-        int(status.kpis["in_scope"] - status.kpis["assessed"]), rules, grand_total=True
-    )
+    remaining = protect_count(int(status.kpis["in_scope"] - status.kpis["assessed"]), rules)
     in_scope, assessed = _plain(kpis["in_scope"]), _plain(kpis["assessed"])
     pct = protected_percent(assessed, in_scope, rules=rules)
     figures: dict[str, Shown] = {k: _plain(kpis[k]) for k, _ in HEADLINE_ROWS}
@@ -616,7 +614,7 @@ def _fan(status: Status, rules: DisclosureRules) -> tuple[BriefingTable, pd.Data
         note = (status.forecast.message or "No forecast can be made.",)
         return BriefingTable("forecast", "Forecast of cumulative assessed", empty, note), None
     shown = {
-        key: [protect_count(int(round(float(v))), rules, grand_total=True) for v in fan[key]]
+        key: [protect_count(int(round(float(v))), rules) for v in fan[key]]
         for key, _ in FAN_COLUMNS
     }
     frame = pd.DataFrame(
@@ -788,7 +786,7 @@ def _resources(
     """
     hist = run("scope_history")
     officers_raw = int(hist["officers_active"].iloc[-1]) if len(hist) else 0
-    officers = protect_count(officers_raw, rules, grand_total=True)
+    officers = protect_count(officers_raw, rules)
     fte = float(hist["fte_active"].iloc[-1]) if len(hist) else 0.0
     cost = programme.loaded_cost_per_fte
     confidence = f"{DEFAULT_CONFIDENCE:.0%}"
@@ -900,13 +898,13 @@ def _narrative(
     """Further sentences of the narrative: pace, what is left, and what waits for an officer."""
     k = status.kpis
     out = []
-    pace = protect_count(int(round(float(k["throughput_4w"]))), rules, grand_total=True)
+    pace = protect_count(int(round(float(k["throughput_4w"]))), rules)
     out.append(
         f"Over the last four weeks, {count_words(pace, rules)} assessments were completed a "
         "week on average."
     )
     if status.required_weekly is not None and figures["remaining"] != 0:
-        needed = protect_count(int(math.ceil(status.required_weekly)), rules, grand_total=True)
+        needed = protect_count(int(math.ceil(status.required_weekly)), rules)
         out.append(
             f"To finish by the target of {long_date(status.target)}, "
             f"{count_words(needed, rules)} assessments a week would be needed."

@@ -60,7 +60,7 @@ def _disclose_column(
     raw = [_count(v, column) for v in values[present].tolist()]
     try:
         if one_row:
-            shown = [protect_count(v, rules, grand_total=True) for v in raw]
+            shown = [protect_count(v, rules) for v in raw]
         elif raw:
             series = pd.Series(raw, name=column, dtype=object)
             shown = protect_series(series, rules, total=False).shown.iloc[:, 0].tolist()

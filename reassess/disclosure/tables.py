@@ -184,12 +184,8 @@ def round_to_base(n: int, base: int = 5) -> int:
     return (2 * n + base) // (2 * base) * base
 
 
-def protect_count(
-    n: int, rules: DisclosureRules | None = None, *, grand_total: bool = False
-) -> int | str:
-    """One count as shown: 0, "<10" for 1-9, else rounded; a grand total of 1-9 is hidden too."""
-    # grand_total marks a whole-programme total: tables never hide one to protect another
-    # figure, but no shown count may be 1-9, so on its own it is treated like any count.
+def protect_count(n: int, rules: DisclosureRules | None = None) -> int | str:
+    """One count as shown: 0, "<10" for 1-9, else rounded (a whole-programme total included)."""
     rules = rules or default_rules()
     return _shown_value(_as_count(n, "protect_count: the count"), rules)
 

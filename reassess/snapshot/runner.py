@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from reassess.access import AccessDenied, require_level
+from reassess.disclosure.policy import policy_for
 from reassess.snapshot.listing import SnapshotInfo
 from reassess.snapshot.sql import PAGES, QUERY_DIR, Query, QueryError, load_queries
 
@@ -102,7 +103,8 @@ class Database:
         """Run queries/<name>.sql on a snapshot for a role; returns a fresh DataFrame."""
         q = self.query(name)
         require_level(role, q.access, f"the query {name!r}")
-        if role == "mayors_office" and not q.counts:
+        policy = policy_for(role)
+        if policy.needs_counts and not q.counts:
             raise AccessDenied(
                 f"the query {name!r} declares no count columns for disclosure control, so it "
                 "may not be shown outside the commander role"
@@ -121,12 +123,7 @@ class Database:
         frame: pd.DataFrame = self._results.get_or_make(
             key, lambda: self._execute(q, snapshot, cmp, params)
         )
-        frame = frame.copy()
-        if role == "mayors_office":
-            from reassess.disclosure.frames import disclose_frame
-
-            frame = disclose_frame(frame, q.counts)
-        return frame
+        return policy.apply(frame.copy(), q.counts)
 
     def scalar_row(
         self, name: str, snapshot: SnapshotInfo, *, role: str, **params: Any
