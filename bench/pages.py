@@ -142,7 +142,7 @@ def time_pages(
     """The empty page, then every page in menu order, with REASSESS_DATA_DIR at data_dir."""
     os.environ["REASSESS_DATA_DIR"] = str(data_dir)
     os.environ["REASSESS_DEMO_ROLE"] = ROLE
-    # One untimed pass so that imports (plotly, altair, the page modules) are not counted.
+    # One untimed pass so that imports (plotly, the page modules) are not counted.
     for page_id in (FLOOR_ID, *(p.page_id for p in PAGES)):
         clear_caches()
         _new_app(page_id, timeout).run()

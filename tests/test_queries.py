@@ -159,3 +159,30 @@ def test_scope_history_carries_every_earlier_snapshot(demo_dir: Path) -> None:
     assert [d.date() for d in hist["as_of"]] == [s.as_of for s in listing.snapshots]
     assert list(hist["in_scope"]) == [s.in_scope for s in listing.snapshots]
     assert list(hist["assessed"]) == [s.assessed for s in listing.snapshots]
+
+
+def test_a_shared_fragment_can_rename_its_parameter(tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "shared" / "pick.sql").write_text("case $dimension when 'a' then 1 end\n")
+    head = "-- purpose: p\n-- grain: g\n-- params: $rows text, $cols text\n-- access: aggregate\n"
+    body = (
+        "select\n    -- include: pick with $dimension = $rows\n    as r,\n"
+        "    -- include: pick with $dimension = $cols\n    as c\n"
+    )
+    (tmp_path / "pages" / "two.sql").write_text(head + body)
+    query = load_queries(tmp_path)["two"]
+    assert "    case $rows when 'a' then 1 end\n    as r" in query.sql
+    assert "case $cols when" in query.sql and "$dimension" not in query.sql
+    with pytest.raises(QueryError, match=r"renames \$nothing, but queries/shared/pick.sql"):
+        expand_includes("q", "-- include: pick with $nothing = $rows", tmp_path)
+    with pytest.raises(QueryError, match="must rename parameters like"):
+        expand_includes("q", "-- include: pick with rows", tmp_path)
+
+
+def test_the_dimension_expression_is_written_once() -> None:
+    shared = (QUERY_DIR / "shared" / "dimension.sql").read_text()
+    for path in (QUERY_DIR / "pages").glob("*.sql"):
+        assert "when 'original_outcome' then original_outcome" not in path.read_text(), path
+    queries = load_queries()
+    assert shared.splitlines()[1].strip() in queries["categories_crosstab"].sql

@@ -8,22 +8,10 @@ with
 ,
 keyed as (
     select
-        case $rows
-            when 'category' then category
-            when 'bcu' then bcu
-            when 'borough' then borough
-            when 'year' then cast(year(reported_date) as varchar)
-            when 'original_outcome' then original_outcome
-            when 'priority' then priority
-        end as row_value,
-        case $cols
-            when 'category' then category
-            when 'bcu' then bcu
-            when 'borough' then borough
-            when 'year' then cast(year(reported_date) as varchar)
-            when 'original_outcome' then original_outcome
-            when 'priority' then priority
-        end as col_value
+        -- include: dimension with $dimension = $rows
+        as row_value,
+        -- include: dimension with $dimension = $cols
+        as col_value
     from filtered
 )
 

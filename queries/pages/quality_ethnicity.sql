@@ -5,14 +5,8 @@
 -- counts: cases, with_suspects, all_recorded, some_recorded, none_recorded, not_applicable
 with keyed as (
     select
-        case $dimension
-            when 'category' then category
-            when 'bcu' then bcu
-            when 'borough' then borough
-            when 'year' then cast(year(reported_date) as varchar)
-            when 'original_outcome' then original_outcome
-            when 'priority' then priority
-        end as dim_value,
+        -- include: dimension
+        as dim_value,
         suspects,
         suspect_ethnicity_recorded as recorded
     from cases

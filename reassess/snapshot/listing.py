@@ -15,10 +15,6 @@ from reassess.snapshot.sql import sql_text
 SNAPSHOT_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.duckdb$")
 
 
-class SnapshotError(Exception):
-    """A snapshot could not be found or opened."""
-
-
 @dataclass(frozen=True)
 class SnapshotInfo:
     """One snapshot file and the headline facts of its manifest."""

@@ -23,10 +23,15 @@ PAGES = "pages"
 
 PARAM_TYPES = {"date", "int", "float", "text", "bool", "text[]"}
 HEADER_RE = re.compile(r"^--\s*(\w+):\s*(.*)$")
-INCLUDE_RE = re.compile(r"^--\s*include:\s*(\w+)\s*$", re.MULTILINE)
+INCLUDE_RE = re.compile(
+    r"^([ \t]*)--\s*include:\s*(\w+)(?:\s+with\s+(.*?))?\s*$", re.MULTILINE
+)
+BINDING_RE = re.compile(r"^\$(\w+)\s*=\s*\$(\w+)$")
 SHARED_DIR = "shared"
-"""queries/shared/<name>.sql: common table expressions that several queries share, pulled into a
-query's body by a line `-- include: <name>` (so a definition is written once)."""
+"""queries/shared/<name>.sql: SQL that several queries share (common table expressions, a
+case expression), pulled into a query's body by a line `-- include: <name>`, so a definition is
+written once. `-- include: <name> with $a = $b` renames the fragment's parameter $a to the
+query's $b (e.g. the one "dimension" expression, used for $rows and for $cols)."""
 
 
 class QueryError(Exception):
@@ -104,14 +109,30 @@ def expand_includes(name: str, text: str, root: Path = QUERY_DIR) -> str:
     ``name`` is the file as "<folder>/<name>", for messages."""
 
     def shared(m: re.Match[str]) -> str:
-        path = root / SHARED_DIR / f"{m.group(1)}.sql"
+        indent, fragment, bindings = m.group(1), m.group(2), m.group(3)
+        path = root / SHARED_DIR / f"{fragment}.sql"
         try:
-            return path.read_text(encoding="utf-8").rstrip("\n")
+            body = path.read_text(encoding="utf-8").rstrip("\n")
         except FileNotFoundError:
             raise QueryError(
-                f"queries/{name}.sql includes {m.group(1)!r}, but there is no "
-                f"queries/{SHARED_DIR}/{m.group(1)}.sql"
+                f"queries/{name}.sql includes {fragment!r}, but there is no "
+                f"queries/{SHARED_DIR}/{fragment}.sql"
             ) from None
+        for binding in (bindings.split(",") if bindings else []):
+            bound = BINDING_RE.match(binding.strip())
+            if bound is None:
+                raise QueryError(
+                    f"queries/{name}.sql: '-- include: {fragment} with {bindings}' must rename "
+                    "parameters like '$dimension = $rows'"
+                )
+            old, new = bound.groups()
+            if not re.search(rf"\${old}\b", body):
+                raise QueryError(
+                    f"queries/{name}.sql renames ${old}, but queries/{SHARED_DIR}/{fragment}.sql "
+                    f"has no ${old}"
+                )
+            body = re.sub(rf"\${old}\b", f"${new}", body)
+        return "\n".join(indent + line if line else line for line in body.splitlines())
 
     return INCLUDE_RE.sub(shared, text)
 

@@ -419,10 +419,6 @@ class AuditLog:
             frame[c] = frame[c].astype("string")
         return frame.sort_values("at", ascending=False, kind="stable").reset_index(drop=True)
 
-    def latest_day(self) -> date | None:
-        """The date of the newest audit file, if any."""
-        files = self.files()
-        return files[-1][0] if files else None
 
 
 def _complete_lines(raw: bytes) -> list[bytes]:

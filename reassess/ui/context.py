@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from reassess.access import PAGE_BY_ID, ROLE_LABELS, can_open
-from reassess.config import Programme, programme
+from reassess.config import Programme
 from reassess.snapshot.listing import Listing, SnapshotInfo
 from reassess.snapshot.runner import Database
 
@@ -32,10 +32,6 @@ class PageContext:
     def run(self, name: str, **params: Any) -> pd.DataFrame:
         """Run a named query on the selected snapshot as this role."""
         return self.db.run(name, self.snapshot, role=self.role, **params)
-
-    def run_compare(self, name: str, **params: Any) -> pd.DataFrame:
-        """Run a named query that compares the selected snapshot with the compare snapshot."""
-        return self.db.run(name, self.snapshot, role=self.role, compare=self.compare, **params)
 
     def one(self, name: str, **params: Any) -> dict[str, Any]:
         """A one-row query as a dict."""
@@ -72,7 +68,3 @@ def page_context(page_id: str) -> PageContext:
     st.session_state[shell.NOTICES_KEY] = []  # shown once, on the page they led to
     return ctx
 
-
-def current_programme() -> Programme:
-    """Programme facts and assumptions (read once per process)."""
-    return programme()

@@ -52,7 +52,7 @@ ARRIVAL_GAP = 0.5  # seconds between one person's arrival and the next
 SLOWDOWN_BOUND = 3.0  # 10-user p95s (page ready, server response) within this many times 1 user's
 SERVER_NICE = 10  # the server runs at nice -10, ahead of the browsers (see server_first)
 # Peak resident memory of the server. Measured at about 360 MB with ten sessions on the
-# 34-snapshot demo (docs/load.md): the interpreter with pandas, DuckDB, plotly and altair is
+# 34-snapshot demo (docs/load.md): the interpreter with pandas, DuckDB and plotly is
 # ~250 MB; the 8 cached DuckDB connections each hold part of a ~3 MB snapshot; the result cache
 # is at most 1,024 small frames; a session's state is small. 1 GiB (about 3x) leaves room for
 # the forecast's Monte Carlo arrays in several sessions at once and for a larger real extract,

@@ -1,1 +1,1 @@
-"""Pure chart builders: DataFrames in, plotly/altair figures out (tests inspect them)."""
+"""Pure chart builders: DataFrames in, plotly figures out (tests inspect them)."""
