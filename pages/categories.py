@@ -18,7 +18,7 @@ from reassess.present.filters import (
     parse_params,
     year_bounds,
 )
-from reassess.present.narrative import fmt_int
+from reassess.present.formats import fmt_int
 from reassess.ui import page_context
 from reassess.ui.drilldown import may_drill_down, pick_cell, reason_gate, show_case_list
 from reassess.ui.widgets import Kpi, kpi_row

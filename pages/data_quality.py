@@ -16,7 +16,7 @@ from reassess.present.filters import (
     previous_as_of,
     warning_counts,
 )
-from reassess.present.narrative import fmt_int
+from reassess.present.formats import fmt_int
 from reassess.ui import page_context
 from reassess.ui.drilldown import may_drill_down, reason_gate, show_case_list
 from reassess.ui.widgets import Kpi, assumptions_note, kpi_row

@@ -4,12 +4,8 @@ import streamlit as st
 
 from reassess.figures.status import burn_up_frames, compute_status, status_fan
 from reassess.present.charts.burnup import burn_up
-from reassess.present.narrative import (
-    changes_table,
-    fmt_int,
-    forecast_sentence,
-    weeks_to_target_tile,
-)
+from reassess.present.formats import fmt_int
+from reassess.present.narrative import changes_table, forecast_sentence, weeks_to_target_tile
 from reassess.ui import page_context
 from reassess.ui.widgets import Kpi, kpi_row, rag_badge
 

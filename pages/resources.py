@@ -19,9 +19,8 @@ from reassess.figures.baseline import (
     support_figures,
     target_passed,
 )
-from reassess.model.forecast import long_date
 from reassess.model.scenarios import ScenarioInput, run_scenario
-from reassess.present.narrative import fmt_int
+from reassess.present.formats import fmt_int, long_date
 from reassess.ui import page_context
 from reassess.ui.widgets import Kpi, assumptions_note, kpi_row
 

@@ -5,7 +5,7 @@ import math
 import streamlit as st
 
 from reassess.present.charts import throughput as charts
-from reassess.present.narrative import fmt_int
+from reassess.present.formats import fmt_int
 from reassess.ui import page_context
 from reassess.ui.drilldown import may_drill_down, reason_gate, show_case_list
 from reassess.ui.widgets import Kpi, kpi_row

@@ -5,7 +5,7 @@ import streamlit as st
 from reassess.access import can_run
 from reassess.model import workload as wl
 from reassess.present.charts import workload as charts
-from reassess.present.narrative import fmt_int
+from reassess.present.formats import fmt_int
 from reassess.ui import page_context
 from reassess.ui.widgets import Kpi, assumptions_note, kpi_row
 

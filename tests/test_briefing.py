@@ -17,12 +17,12 @@ from reassess.briefing.build import (
     build_briefing,
     changes_sentence,
     count_words,
-    date_range,
     progress_sentence,
 )
 from reassess.config import programme
 from reassess.disclosure.tables import protect_count, protect_series, protect_table, rules_text
 from reassess.figures.status import compute_status
+from reassess.present.formats import date_range
 from reassess.snapshot.listing import list_snapshots
 from reassess.snapshot.runner import Database
 from tests.briefing_fixtures import (

@@ -54,7 +54,7 @@ def test_json_equals_the_model(steady: rf.Fixture, capsys: pytest.CaptureFixture
     b, inp = model(steady, extra_officers=4, start_date=date(2026, 3, 16), trials=2000)
     r = run_scenario(b, inp)
     assert data["snapshot"] == "2026-03-06" and data["synthetic"] is True
-    assert data["marking"] == "SYNTHETIC DATA"
+    assert data["marking"] == "OFFICIAL-SENSITIVE · SYNTHETIC DATA"
     assert data["scenario"]["extra_officers"] == 4
     assert data["scenario"]["start_date"] == "2026-03-16"
     res = data["result"]
@@ -108,7 +108,7 @@ def test_find_officers_is_the_pages_answer(
     assert answer["confidence"] == 0.85
     code, out, _ = run([*argv, "--find-officers"], capsys)
     assert f"Officers needed: {n} extra officers from 13 March 2026 finish by 29 May 2026" in out
-    assert "[SYNTHETIC DATA]" in out
+    assert "[OFFICIAL-SENSITIVE · SYNTHETIC DATA]" in out
 
 
 def test_a_higher_confidence_needs_no_fewer_officers(

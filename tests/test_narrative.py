@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from reassess.present.narrative import fmt_int, long_date, weeks_to_target_tile
+from reassess.present.formats import fmt_int, long_date
+from reassess.present.narrative import weeks_to_target_tile
 
 TARGET = date(2026, 4, 30)
 

@@ -47,11 +47,12 @@ from reassess.figures.baseline import (
     baseline_for,
     default_start,
     find_officers,
-    money,
 )
 from reassess.figures.status import Status, compute_status, status_fan
 from reassess.model.scenarios import WEEKS_PER_YEAR, ScenarioInput
 from reassess.present.filters import CATEGORY_LABELS
+from reassess.present.formats import date_range, long_date, money, number_words
+from reassess.present.marking import markings
 from reassess.snapshot.listing import SnapshotInfo
 from reassess.snapshot.runner import Database
 
@@ -61,8 +62,6 @@ MODEL_ROLE = "planner"
 """Role for the raw aggregate counts the forecast and resource model need (access 'aggregate');
 only dates, probabilities, FTE, money and counts through protect_count leave this module."""
 
-MARKING = "OFFICIAL-SENSITIVE"
-SYNTHETIC_MARKING = "SYNTHETIC DATA"
 TITLE = "Review of historic child sexual exploitation cases: progress briefing"
 NOT_SHOWN = "—"
 
@@ -145,7 +144,6 @@ FAN_COLUMNS = (
     ("p95", "Wide range, low (90% of trials)"),
     ("p05", "Wide range, high (90% of trials)"),
 )
-SMALL_NUMBERS = "no one two three four five six seven eight nine ten eleven twelve".split()
 
 TABLE_KEYS = (
     "headline",
@@ -297,25 +295,6 @@ def count_words(shown: Shown, rules: DisclosureRules | None = None, *, zero: str
     return f"about {shown:,}"
 
 
-def long_date(d: date) -> str:
-    """E.g. 14 August 2026."""
-    return f"{d.day} {d:%B %Y}"
-
-
-def date_range(first: date, last: date) -> str:
-    """'14 and 28 August 2026', '28 August and 4 September 2026', or two full dates."""
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day} and {last.day} {last:%B %Y}"
-    if first.year == last.year:
-        return f"{first.day} {first:%B} and {last.day} {last:%B %Y}"
-    return f"{long_date(first)} and {long_date(last)}"
-
-
-def number_words(n: int) -> str:
-    """Small whole numbers in words (for weeks): 4 -> 'four'; larger ones as digits."""
-    return SMALL_NUMBERS[n] if 0 <= n < len(SMALL_NUMBERS) else f"{n:,}"
-
-
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
@@ -436,10 +415,10 @@ def build_briefing(
     resources, resources_text = _resources(db, run, snapshot, programme, status, rules)
     f = status.forecast
     rag_reason = _rag_reason(status, remaining, rules)
-    markings = (MARKING, SYNTHETIC_MARKING) if snapshot.synthetic else (MARKING,)
+    shown_markings = markings(snapshot.synthetic)
     return Briefing(
         title=TITLE,
-        markings=markings,
+        markings=shown_markings,
         synthetic=snapshot.synthetic,
         as_of=snapshot.as_of,
         compare_as_of=compare.as_of if compare else None,
@@ -996,8 +975,6 @@ def _sources(
 __all__ = [
     "BRIEFING_ROLE",
     "DEFINITIONS",
-    "MARKING",
-    "SYNTHETIC_MARKING",
     "TABLE_KEYS",
     "Briefing",
     "BriefingTable",
@@ -1005,7 +982,6 @@ __all__ = [
     "build_briefing",
     "changes_sentence",
     "count_words",
-    "date_range",
     "display_value",
     "forecast_sentence",
     "progress_sentence",

@@ -42,8 +42,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from reassess.briefing.build import Briefing, BriefingTable, display_value, long_date
+from reassess.briefing.build import Briefing, BriefingTable, display_value
 from reassess.present.csvsafe import DANGEROUS_FIRST, safe_cell
+from reassess.present.formats import long_date
 
 FORMULA_PREFIXES = DANGEROUS_FIRST  # one rule for every export: reassess/csvsafe.py
 """A text cell starting with one of these could run as a formula in a spreadsheet."""

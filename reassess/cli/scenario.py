@@ -15,6 +15,7 @@ from typing import Any
 
 from reassess.cli.args import parse_date
 from reassess.config import programme, settings
+from reassess.present.marking import marking
 from reassess.snapshot.listing import list_snapshots
 
 ROLE = "planner"
@@ -74,11 +75,10 @@ def cmd_scenario(args: argparse.Namespace) -> int:
         baseline_for,
         default_start,
         find_officers,
-        money,
         scenario_export,
     )
-    from reassess.model.forecast import long_date
     from reassess.model.scenarios import ScenarioInput, run_scenario
+    from reassess.present.formats import long_date, money
     from reassess.snapshot.runner import Database
 
     prog = programme()
@@ -130,8 +130,8 @@ def cmd_scenario(args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, indent=2)
         print()
         return 0
-    marking = "SYNTHETIC DATA" if snap.synthetic else "OFFICIAL-SENSITIVE"
-    print(f"[{marking}] Scenario '{inp.name}' at {snap.label}")
+    shown_marking = marking(snap.synthetic)
+    print(f"[{shown_marking}] Scenario '{inp.name}' at {snap.label}")
     print(
         f"  {inp.extra_officers} extra officers from {long_date(inp.start_date)}; "
         f"target {long_date(inp.target_date)}"

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from reassess.config import programme, settings
+from reassess.present.marking import marking
 from reassess.snapshot.listing import Listing, SnapshotInfo, list_snapshots
 
 
@@ -62,9 +63,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         print()
         return 0
     k = status.kpis
-    marking = "SYNTHETIC DATA" if snap.synthetic else "OFFICIAL-SENSITIVE"
+    shown_marking = marking(snap.synthetic)
     print(
-        f"[{marking}] Status at {snap.label}"
+        f"[{shown_marking}] Status at {snap.label}"
         + (f", compared with {compare.label}" if compare else "")
     )
     print(f"RAG: {status.rag.colour.upper()} - {status.rag.label}. {status.rag.reason}")

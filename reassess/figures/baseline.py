@@ -27,7 +27,6 @@ import pandas as pd
 
 from reassess.config import Programme, Setting
 from reassess.figures.status import weekly_completions
-from reassess.model.forecast import long_date
 from reassess.model.scenarios import (
     Baseline,
     ScenarioInput,
@@ -37,6 +36,8 @@ from reassess.model.scenarios import (
     run_scenario,
 )
 from reassess.present.filters import CATEGORY_LABELS
+from reassess.present.formats import long_date, money
+from reassess.present.marking import marking
 from reassess.snapshot.listing import SnapshotInfo
 from reassess.snapshot.runner import Database
 
@@ -316,11 +317,6 @@ def isva_shortfall(needed: Mapping[int, int], in_post: int) -> dict[int, int]:
 # --------------------------------------------------------------------------- tables and curves
 
 
-def money(value: float | None) -> str:
-    """£ to the nearest thousand, or a dash."""
-    return "—" if value is None else f"£{round(value, -3):,.0f}"
-
-
 def _date(value: date | None) -> str:
     return "—" if value is None else long_date(value)
 
@@ -522,7 +518,7 @@ def scenario_export(
     projection["week_ending"] = [d.isoformat() for d in projection["week_ending"]]
     return json_ready(
         {
-            "marking": "SYNTHETIC DATA" if snapshot.synthetic else "OFFICIAL-SENSITIVE",
+            "marking": marking(snapshot.synthetic),
             "snapshot": snapshot.label,
             "baseline": {
                 "remaining": baseline.remaining,

@@ -33,6 +33,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from reassess.present.formats import horizon_phrase, long_date, weeks_phrase
+
 Status = Literal["ok", "done", "cannot_forecast", "not_converging"]
 
 NOT_REACHED = -1
@@ -126,24 +128,6 @@ class Simulation:
 
     weeks: np.ndarray
     cumulative: np.ndarray | None
-
-
-def long_date(d: date) -> str:
-    """'30 April 2026'."""
-    return f"{d.day} {d:%B %Y}"
-
-
-def weeks_phrase(n: int) -> str:
-    """'week' for 1, otherwise '8 weeks'."""
-    return "week" if n == 1 else f"{n} weeks"
-
-
-def horizon_phrase(max_weeks: int) -> str:
-    """'10 years' for 520 weeks, otherwise '100 weeks'."""
-    if max_weeks % 52 == 0:
-        years = max_weeks // 52
-        return "1 year" if years == 1 else f"{years} years"
-    return f"{max_weeks} weeks"
 
 
 def chunk_sizes() -> Iterator[int]:

@@ -36,7 +36,6 @@ from reassess.model.forecast import (
     REACH_TOLERANCE,
     Status,
     draw_schedule,
-    long_date,
     prob_within,
     reached_with_each,
     sample_weekly,
@@ -44,9 +43,9 @@ from reassess.model.forecast import (
     target_passed_message,
     unfinished_note,
     week_counts,
-    weeks_phrase,
     weeks_quantile,
 )
+from reassess.present.formats import long_date, weeks_phrase
 
 WEEKS_PER_YEAR = 52
 """Calendar weeks in a year, for costs: a cost for N weeks is loaded_cost_per_fte * N / 52."""

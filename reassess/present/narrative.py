@@ -7,6 +7,7 @@ from datetime import date
 import pandas as pd
 
 from reassess.figures.status import Status
+from reassess.present.formats import long_date
 
 CHANGE_LABELS = {
     "added": "Cases added to scope",
@@ -16,16 +17,6 @@ CHANGE_LABELS = {
     "reassigned": "Cases reassigned to another officer",
     "high_priority_awaiting": "High-priority cases still awaiting allocation",
 }
-
-
-def fmt_int(n: float | int | None) -> str:
-    """A whole number with thousands separators, or a dash."""
-    return "—" if n is None else f"{int(round(n)):,}"
-
-
-def long_date(d: date) -> str:
-    """E.g. 14 August 2026."""
-    return f"{d.day} {d:%B %Y}"
 
 
 def weeks_to_target_tile(weeks: float, target: date) -> tuple[str, str, str]:

@@ -23,9 +23,7 @@ PAGES = "pages"
 
 PARAM_TYPES = {"date", "int", "float", "text", "bool", "text[]"}
 HEADER_RE = re.compile(r"^--\s*(\w+):\s*(.*)$")
-INCLUDE_RE = re.compile(
-    r"^([ \t]*)--\s*include:\s*(\w+)(?:\s+with\s+(.*?))?\s*$", re.MULTILINE
-)
+INCLUDE_RE = re.compile(r"^([ \t]*)--\s*include:\s*(\w+)(?:\s+with\s+(.*?))?\s*$", re.MULTILINE)
 BINDING_RE = re.compile(r"^\$(\w+)\s*=\s*\$(\w+)$")
 SHARED_DIR = "shared"
 """queries/shared/<name>.sql: SQL that several queries share (common table expressions, a
@@ -118,7 +116,7 @@ def expand_includes(name: str, text: str, root: Path = QUERY_DIR) -> str:
                 f"queries/{name}.sql includes {fragment!r}, but there is no "
                 f"queries/{SHARED_DIR}/{fragment}.sql"
             ) from None
-        for binding in (bindings.split(",") if bindings else []):
+        for binding in bindings.split(",") if bindings else []:
             bound = BINDING_RE.match(binding.strip())
             if bound is None:
                 raise QueryError(

@@ -420,7 +420,6 @@ class AuditLog:
         return frame.sort_values("at", ascending=False, kind="stable").reset_index(drop=True)
 
 
-
 def _complete_lines(raw: bytes) -> list[bytes]:
     """The lines of a file that end with a newline (what follows the last one is not a record)."""
     return raw.split(b"\n")[:-1]

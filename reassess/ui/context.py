@@ -67,4 +67,3 @@ def page_context(page_id: str) -> PageContext:
     record_page_view(ctx, page_id)
     st.session_state[shell.NOTICES_KEY] = []  # shown once, on the page they led to
     return ctx
-

@@ -10,6 +10,7 @@ from reassess.snapshot.listing import Listing, SnapshotInfo, list_snapshots
 from reassess.ui.context import CTX_KEY, PageContext
 from reassess.ui.database import database
 from reassess.ui.identity import resolve_identity
+from reassess.present.marking import CLASSIFICATION
 
 NO_COMPARE = "(none)"
 NOTICES_KEY = "_link_notices"
@@ -133,7 +134,7 @@ def page_header(ctx: PageContext, page_id: str) -> None:
             icon=":material/science:",
         )
     else:
-        st.caption("**OFFICIAL-SENSITIVE** — need to know only.")
+        st.caption(f"**{CLASSIFICATION}** — need to know only.")
     st.title(spec.title)
     compare = f" · compared with {ctx.compare.label}" if ctx.compare else ""
     st.caption(
