@@ -6,19 +6,11 @@ import streamlit as st
 
 from reassess.access import ROLE_LABELS
 from reassess.present.csvsafe import to_safe_csv
+from reassess.present.vocabulary import AUDIT_ACTION_LABELS as ACTION_LABELS
 from reassess.store.audit import ACTIONS, NO_ROLE, AuditError, default_range, select
 from reassess.ui import page_context
 from reassess.ui.audit_hooks import audit_log, audited_download, read_audit
 
-ACTION_LABELS = {
-    "page_view": "Page viewed",
-    "drilldown": "Case list opened",
-    "export": "Export",
-    "scenario_save": "Scenario saved",
-    "scenario_delete": "Scenario deleted",
-    "sign_in": "Signed in",
-    "access_denied": "Access refused",
-}
 ROLE_NAMES = {**ROLE_LABELS, NO_ROLE: "No role"}
 
 ctx = page_context("audit")

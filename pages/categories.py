@@ -3,22 +3,23 @@
 import streamlit as st
 
 from reassess.extract.contract import BCUS, CATEGORIES, PRIORITIES
-from reassess.present.charts.categories import breakdown_bars, outcome_mix_bars, people_bars
-from reassess.present.filters import (
-    DIMENSIONS,
-    WIDGET_KEYS,
-    FilterState,
+from reassess.present.breakdowns import (
     breakdown_table,
     breakdown_totals,
     cross_tab,
-    dimension_label,
-    labeller,
     outcome_mix,
     outcome_table,
+)
+from reassess.present.charts.categories import breakdown_bars, outcome_mix_bars, people_bars
+from reassess.present.filter_state import (
+    DIMENSIONS,
+    WIDGET_KEYS,
+    FilterState,
     parse_params,
     year_bounds,
 )
 from reassess.present.formats import fmt_int
+from reassess.present.vocabulary import dimension_label, labeller
 from reassess.ui import page_context
 from reassess.ui.drilldown import may_drill_down, pick_cell, reason_gate, show_case_list
 from reassess.ui.widgets import Kpi, kpi_row

@@ -6,13 +6,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from reassess.present.vocabulary import DASHBOARD_ROLE_LABELS
+
 ROLES = ("commander", "planner", "mayors_office", "analyst")
-ROLE_LABELS = {
-    "commander": "Commander",
-    "planner": "Planner",
-    "mayors_office": "Mayor's office (MOPAC)",
-    "analyst": "Analyst",
-}
+ROLE_LABELS = DASHBOARD_ROLE_LABELS
 
 # Access levels a query declares in its header, from least to most sensitive.
 LEVELS = ("aggregate", "team", "quality", "audit", "officer", "case")

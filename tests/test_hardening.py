@@ -276,7 +276,7 @@ def link_keys() -> list[str]:
     """Every query parameter a page reads: the shell's, and the filters of each page."""
     keys = ["snapshot", "compare", "role", "split"]
     try:
-        from reassess.present.filters import URL_KEYS
+        from reassess.present.filter_state import URL_KEYS
 
         keys += list(URL_KEYS)
     except ImportError:

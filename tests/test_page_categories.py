@@ -299,7 +299,7 @@ def test_demo_figures_agree_with_the_extract_and_the_overview(demo_env: Path) ->
     assert metrics(at)["Assessed"] == f"{kpis['assessed']:,}"
     assert metrics(at)["Victims"] == f"{cases['victims'].astype(int).sum():,}"
     table = frame_with(at, "Category")
-    from reassess.present.filters import CATEGORY_LABELS
+    from reassess.present.vocabulary import CATEGORY_LABELS
 
     expected = cases["category"].map(CATEGORY_LABELS).value_counts().to_dict()
     assert table.set_index("Category")["In scope"].to_dict() == expected

@@ -146,10 +146,10 @@ def test_analysts_see_change_counts_but_no_refs(env: Fixture) -> None:
     at = page(role="analyst")
     counts = frame_with(at, "Change").set_index("Change")["Cases"].to_dict()
     assert counts == {
-        "Added to scope": 0,
-        "Left scope": 1,
-        "Status went backwards": 1,
-        "Reassigned to another officer": 0,
+        "Cases added to scope": 0,
+        "Cases removed from scope": 1,
+        "Cases whose status went backwards": 1,
+        "Cases reassigned to another officer": 0,
     }
     assert "27 February 2026" in " ".join(s.value for s in at.subheader)
     assert not [t for t in at.text_input if t.key == "dq_reason"]

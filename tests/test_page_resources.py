@@ -14,8 +14,8 @@ from reassess.config import programme
 from reassess.extract.contract import CATEGORIES
 from reassess.figures.baseline import CURRENT_PLAN, baseline_for, find_officers
 from reassess.model.scenarios import ScenarioInput, officers_needed, run_scenario
-from reassess.present.filters import CATEGORY_LABELS
 from reassess.present.formats import money
+from reassess.present.vocabulary import CATEGORY_LABELS
 from reassess.snapshot.listing import list_snapshots
 from reassess.snapshot.runner import Database
 from tests import resource_fixtures as rf

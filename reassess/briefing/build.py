@@ -50,9 +50,9 @@ from reassess.figures.baseline import (
 )
 from reassess.figures.status import Status, compute_status, status_fan
 from reassess.model.scenarios import WEEKS_PER_YEAR, ScenarioInput
-from reassess.present.filters import CATEGORY_LABELS
 from reassess.present.formats import date_range, long_date, money, number_words
 from reassess.present.marking import markings
+from reassess.present.vocabulary import CATEGORY_LABELS
 from reassess.snapshot.listing import SnapshotInfo
 from reassess.snapshot.runner import Database
 

@@ -35,9 +35,9 @@ from reassess.model.scenarios import (
     officers_needed_with_reason,
     run_scenario,
 )
-from reassess.present.filters import CATEGORY_LABELS
 from reassess.present.formats import long_date, money
 from reassess.present.marking import marking
+from reassess.present.vocabulary import CATEGORY_LABELS
 from reassess.snapshot.listing import SnapshotInfo
 from reassess.snapshot.runner import Database
 

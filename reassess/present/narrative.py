@@ -8,15 +8,17 @@ import pandas as pd
 
 from reassess.figures.status import Status
 from reassess.present.formats import long_date
+from reassess.present.vocabulary import CHANGE_LABELS
 
-CHANGE_LABELS = {
-    "added": "Cases added to scope",
-    "removed": "Cases removed from scope",
-    "completed": "Assessments completed",
-    "newly_allocated": "Cases newly allocated to an officer",
-    "reassigned": "Cases reassigned to another officer",
-    "high_priority_awaiting": "High-priority cases still awaiting allocation",
-}
+OVERVIEW_CHANGES = (
+    "added",
+    "removed",
+    "completed",
+    "newly_allocated",
+    "reassigned",
+    "high_priority_awaiting",
+)
+"""The changes since the compare snapshot the overview lists, in its order."""
 
 
 def weeks_to_target_tile(weeks: float, target: date) -> tuple[str, str, str]:
@@ -65,7 +67,7 @@ def changes_table(changes: dict[str, int]) -> pd.DataFrame:
     """The 'what changed' figures as a two-column table, in a fixed order."""
     return pd.DataFrame(
         {
-            "Change": [CHANGE_LABELS[k] for k in CHANGE_LABELS],
-            "Cases": [int(changes[k]) for k in CHANGE_LABELS],
+            "Change": [CHANGE_LABELS[k] for k in OVERVIEW_CHANGES],
+            "Cases": [int(changes[k]) for k in OVERVIEW_CHANGES],
         }
     )

@@ -6,8 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from reassess.access import can_run
+from reassess.present.breakdowns import Cell, ordered_values
 from reassess.present.csvsafe import to_safe_csv
-from reassess.present.filters import Cell, dimension_label, labeller, ordered_values
+from reassess.present.vocabulary import dimension_label, labeller
 from reassess.ui import audit_hooks
 from reassess.ui.context import PageContext
 

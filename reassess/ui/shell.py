@@ -6,11 +6,11 @@ import streamlit as st
 
 from reassess.access import PAGE_BY_ID, ROLE_LABELS, ROLES
 from reassess.config import programme, settings
+from reassess.present.marking import CLASSIFICATION
 from reassess.snapshot.listing import Listing, SnapshotInfo, list_snapshots
 from reassess.ui.context import CTX_KEY, PageContext
 from reassess.ui.database import database
 from reassess.ui.identity import resolve_identity
-from reassess.present.marking import CLASSIFICATION
 
 NO_COMPARE = "(none)"
 NOTICES_KEY = "_link_notices"

@@ -48,7 +48,7 @@ def ethnicity_bars(
 ) -> go.Figure:
     """100% bars of cases with suspects by ethnicity recorded, with the national figure as a line.
 
-    `shares` comes from reassess.present.filters.ethnicity_shares (one row per value plus 'All cases').
+    `shares` comes from reassess.present.quality.ethnicity_shares (one row per value plus 'All cases').
     """
     s = shares[shares["with_suspects"] > 0]
     names = [str(v) for v in s["label"]]

@@ -6,16 +6,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from reassess.present.charts.style import ASSESSED, PACE, SCOPE, SERIES, base_layout
+from reassess.present.vocabulary import STATUS_LABELS
 
 # Bottom to top of the cumulative flow diagram: finished work at the bottom.
-FLOW_STATUSES = (
-    ("qa_signed_off", "QA signed off"),
-    ("awaiting_qa", "Awaiting QA"),
-    ("in_assessment", "In assessment"),
-    ("allocated", "Allocated, not started"),
-    ("awaiting_allocation", "Awaiting allocation"),
+FLOW_STATUSES = tuple(
+    (s, STATUS_LABELS[s])
+    for s in ("qa_signed_off", "awaiting_qa", "in_assessment", "allocated", "awaiting_allocation")
 )
-STATUS_LABELS = dict(FLOW_STATUSES)
 GROUP_LABELS = {"team": "Team", "bcu": "BCU"}
 CYCLE_COLUMNS = {
     "grp": "Group",

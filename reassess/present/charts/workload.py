@@ -7,14 +7,9 @@ import plotly.graph_objects as go
 
 from reassess.model.workload import CapacityDemand
 from reassess.present.charts.style import ASSESSED, PACE, SCOPE, SERIES, TARGET, base_layout
+from reassess.present.vocabulary import ABSTRACTION_REASON_LABELS
 
-REASON_LABELS = {
-    "annual_leave": "Annual leave",
-    "sickness": "Sickness",
-    "training": "Training",
-    "operational_abstraction": "Operational abstraction",
-    "other": "Other",
-}
+REASON_LABELS = ABSTRACTION_REASON_LABELS
 OFFICER_COLUMNS = {
     "officer_ref": "Officer",
     "team": "Team",

@@ -1,4 +1,4 @@
-"""reassess.present.filters: the categories filter state in the URL, and the breakdown shaping."""
+"""The categories filter state in the URL (present/filter_state), and the breakdown shaping (present/breakdowns, present/quality)."""
 
 from __future__ import annotations
 
@@ -10,24 +10,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reassess.extract.contract import BCUS, CATEGORIES, PRIORITIES
-from reassess.present.filters import (
+from reassess.present.breakdowns import (
+    Cell,
+    breakdown_table,
+    breakdown_totals,
+    cross_tab,
+    outcome_mix,
+    sort_key,
+)
+from reassess.present.filter_state import (
     DIMENSIONS,
     URL_KEYS,
     WIDGET_KEYS,
-    Cell,
     FilterState,
-    breakdown_table,
-    breakdown_totals,
-    change_counts_table,
-    cross_tab,
-    ethnicity_shares,
-    outcome_mix,
     parse_params,
-    previous_as_of,
-    sort_key,
-    value_label,
     year_bounds,
 )
+from reassess.present.quality import change_counts_table, ethnicity_shares, previous_as_of
+from reassess.present.vocabulary import value_label
 
 BOUNDS = (2010, 2026)
 
