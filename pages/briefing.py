@@ -4,7 +4,8 @@ from functools import partial
 
 import streamlit as st
 
-from reassess.briefing.build import Briefing, BriefingTable, build_briefing, display_value
+from reassess.briefing.build import build_briefing
+from reassess.briefing.contents import Briefing, BriefingTable, display_value
 from reassess.briefing.export import XLSX_MIME, briefing_pdf, briefing_xlsx, briefing_zip
 from reassess.figures.status import Rag
 from reassess.present.charts.burnup import burn_up

@@ -120,7 +120,7 @@ def test_the_demo_baseline_uses_the_overviews_numbers(demo_dir: Path, as_of: str
     """On the demo, the baseline samples the very weeks the overview's forecast samples; with
     those weeks staffed as the current team is expected to be (the configured abstraction, no
     attrition) and no scope change in the window, the dates are the overview's exactly. With
-    the FTE recorded week by week they differ by design (see reassess/baseline.py)."""
+    the FTE recorded week by week they differ by design (see reassess/figures/baseline.py)."""
     db, prog = Database(), programme()
     snap = list_snapshots(demo_dir / "snapshots").get(as_of)
     assert snap is not None

@@ -10,15 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reassess.briefing.build import (
-    DEFINITIONS,
-    TABLE_KEYS,
-    Briefing,
-    build_briefing,
-    changes_sentence,
-    count_words,
-    progress_sentence,
-)
+from reassess.briefing.build import build_briefing
+from reassess.briefing.contents import DEFINITIONS, TABLE_KEYS, Briefing
+from reassess.briefing.words import changes_sentence, count_words, progress_sentence
 from reassess.config import programme
 from reassess.disclosure.tables import protect_count, protect_series, protect_table, rules_text
 from reassess.figures.status import compute_status

@@ -1,4 +1,4 @@
-"""Tests for reassess/disclosure.py: rounding, suppression, percentages and the rules file."""
+"""Tests for reassess/disclosure/tables.py: rounding, suppression, percentages and the rules file."""
 
 from __future__ import annotations
 

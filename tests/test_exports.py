@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 from PIL import Image
 from pypdf import PdfReader
 
-from reassess.briefing.build import TABLE_KEYS, Briefing, BriefingTable, build_briefing
+from reassess.briefing.build import build_briefing
+from reassess.briefing.contents import TABLE_KEYS, Briefing, BriefingTable
 from reassess.briefing.export import (
     CSV_ENCODING,
     FORMULA_PREFIXES,

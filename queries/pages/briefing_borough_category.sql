@@ -1,4 +1,4 @@
--- purpose: cases in scope for each borough and category, pivoted and protected as a two-way table (protect_table) by reassess/briefing.py
+-- purpose: cases in scope for each borough and category, pivoted and protected as a two-way table (protect_table) by reassess/briefing/tables.py
 -- grain: one row per (borough, category) pair with at least one case in scope
 -- params: none
 -- access: aggregate

@@ -42,11 +42,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from reassess.briefing.build import Briefing, BriefingTable, display_value
+from reassess.briefing.contents import Briefing, BriefingTable, display_value
 from reassess.present.csvsafe import DANGEROUS_FIRST, safe_cell
 from reassess.present.formats import long_date
 
-FORMULA_PREFIXES = DANGEROUS_FIRST  # one rule for every export: reassess/csvsafe.py
+FORMULA_PREFIXES = DANGEROUS_FIRST  # one rule for every export: reassess/present/csvsafe.py
 """A text cell starting with one of these could run as a formula in a spreadsheet."""
 CSV_ENCODING = "utf-8-sig"
 """UTF-8 with a byte-order mark, so that Excel reads £ and — correctly."""

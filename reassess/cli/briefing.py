@@ -100,7 +100,7 @@ def cmd_briefing(args: argparse.Namespace) -> int:
 
 def _csv_names(with_compare: bool) -> list[str]:
     """The CSV files a briefing writes (changes.csv only with a comparison)."""
-    from reassess.briefing.build import TABLE_KEYS
+    from reassess.briefing.contents import TABLE_KEYS
 
     keys = [k for k in TABLE_KEYS if with_compare or k != "changes"]
     return [f"{k}.csv" for k in keys] + ["notes.csv"]

@@ -1,6 +1,6 @@
 """Disclosure control for query results: the declared count columns of a frame, made safe to share.
 
-The query runner (reassess/db.py) calls ``disclose_frame`` on every result it returns to the
+The query runner (reassess/snapshot/runner.py) calls ``disclose_frame`` on every result it returns to the
 Mayor's office role, with the count columns the query file declares (``-- counts: a, b``):
 
 - a frame of several rows: each count column is a one-way table down the rows, protected by

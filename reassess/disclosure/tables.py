@@ -156,7 +156,7 @@ def load_rules(path: Path | None = None) -> DisclosureRules:
             raise DisclosureError(f"{path}: [disclosure] {name} must be {form}")
         if not settable and "value" in entry:
             raise DisclosureError(
-                f"{path}: [disclosure] {name} is fixed in reassess/disclosure.py and takes no "
+                f"{path}: [disclosure] {name} is fixed in reassess/disclosure/tables.py and takes no "
                 f"value; write {name} = {form}"
             )
         if settable:
