@@ -178,6 +178,11 @@ class Settings:
     def scenario_db(self) -> Path:
         return self.data_dir / "scenarios.duckdb"
 
+    @property
+    def secrets_file(self) -> Path:
+        """Streamlit's secrets file (sign-in settings, the audit key): never in the repository."""
+        return ROOT / ".streamlit" / "secrets.toml"
+
 
 def settings() -> Settings:
     """Settings from the environment. Cheap; called where needed, never cached globally."""

@@ -30,6 +30,11 @@ from reassess.store.audit import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+UNKEYED = (
+    ", none of them signed. Without the audit key this cannot prove that no line was edited and "
+    "the rest re-chained, or that the newest lines were not removed: set REASSESS_AUDIT_KEY to "
+    "check the signatures."
+)
 DAY = date(2026, 3, 6)
 AT = datetime(2026, 3, 6, 9, 30, tzinfo=UTC)
 
@@ -274,7 +279,7 @@ def test_verify_sees_an_append_after_a_cached_check(ten: AuditLog) -> None:
 def test_an_empty_or_missing_folder_verifies(tmp_path: Path) -> None:
     result = AuditLog(tmp_path / "none").verify()
     assert result.ok and result.records == 0 and result.files == 0
-    assert result.summary() == "Audit chain intact: 0 records in 0 files."
+    assert result.summary() == "Audit chain intact: 0 records in 0 files" + UNKEYED
 
 
 # Anchors: what the chain alone cannot show

@@ -115,7 +115,11 @@ def test_default_is_the_last_seven_days_by_the_wall_clock(
 
 def test_verify_intact(audit_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", "--verify"]) == 0
-    assert capsys.readouterr().out == "Audit chain intact: 4 records in 3 files.\n"
+    assert capsys.readouterr().out == (
+        "Audit chain intact: 4 records in 3 files, none of them signed. Without the audit key "
+        "this cannot prove that no line was edited and the rest re-chained, or that the newest "
+        "lines were not removed: set REASSESS_AUDIT_KEY to check the signatures.\n"
+    )
 
 
 def test_verify_broken_exits_1_and_names_the_line(
@@ -144,7 +148,11 @@ def test_head_then_verify_with_the_anchor(
     newest = (audit_dir / "2026-03-09.jsonl").read_bytes().split(b"\n")[0]
     assert anchor == f"2026-03-09.jsonl:1:{hashlib.sha256(newest).hexdigest()}"
     assert main(["audit", "--verify", "--anchor", anchor]) == 0
-    assert capsys.readouterr().out == "Audit chain intact: 4 records in 3 files.\n"
+    assert capsys.readouterr().out == (
+        "Audit chain intact: 4 records in 3 files, none of them signed. Without the audit key "
+        "this cannot prove that no line was edited and the rest re-chained, or that the newest "
+        "lines were not removed: set REASSESS_AUDIT_KEY to check the signatures.\n"
+    )
 
     (audit_dir / "2026-03-09.jsonl").unlink()  # the newest day removed: the chain cannot see it
     assert main(["audit", "--verify"]) == 0

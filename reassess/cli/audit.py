@@ -12,7 +12,7 @@ import pandas as pd
 from reassess.cli.args import parse_date
 from reassess.config import settings
 from reassess.present.csvsafe import to_safe_csv
-from reassess.store.audit import ACTIONS, Anchor, AuditError, AuditLog, default_range, utc_now
+from reassess.store.audit import ACTIONS, Anchor, AuditError, default_range, open_trail, utc_now
 
 
 def _parse_anchor(text: str) -> Anchor:
@@ -24,7 +24,7 @@ def _parse_anchor(text: str) -> Anchor:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     """Print audit events, or verify every file's hash chain (exit 1 when broken)."""
-    log = AuditLog(settings().audit_dir)
+    log = open_trail(settings())
     if args.head:
         try:
             anchor = log.head()

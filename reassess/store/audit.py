@@ -18,6 +18,16 @@ for that, `AuditLog.head` gives an anchor (`YYYY-MM-DD.jsonl:LINE:SHA256` of the
 to keep somewhere else (a SIEM, a ticket, a write-once store), and `verify(anchors=...)` checks
 that every line so anchored is still there, unchanged (see docs/operations.md).
 
+Keyed (`AuditKey`): with a secret key (REASSESS_AUDIT_KEY, or `[audit] key` in
+.streamlit/secrets.toml; never in the repository), every line also carries `kid` (which key) and
+`mac`, an HMAC-SHA256 of the line's record under that key, and each day's file has a seal
+(`.YYYY-MM-DD.seal`: its line count and newest line's hash, HMAC'd) rewritten under the same lock
+after each append. Without the key, someone who edits a line and re-chains the rest, or removes
+the newest lines, produces a chain that looks intact; with the key, `verify` shows both. On real
+(non-synthetic) data the app refuses to write an unkeyed record (`require_key`), and `verify`
+without the key says what it cannot prove. Old keys stay listed (`old_keys`) so records signed
+before a rotation still verify (docs/operations.md).
+
 What an event may hold: who (user, role), what (action, page, snapshot as-of, the filters as JSON
 text, a detail such as "briefing.pdf" or a query name, a row count) and why (the reason the user
 typed, required for a drill-down). Never case data: every text field has a length cap, and a
@@ -31,10 +41,12 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import hmac
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -42,6 +54,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reassess.access import ROLES
+from reassess.config import Settings
 
 if TYPE_CHECKING:  # pandas is imported where frames are made, so writers start quickly
     import pandas as pd
@@ -218,6 +231,8 @@ class Verification:
     files: int
     records: int
     problems: tuple[ChainProblem, ...]
+    signed: int = 0  # records carrying a signature (checked when keyed)
+    keyed: bool = False  # whether the verifying side held the audit key
 
     @property
     def ok(self) -> bool:
@@ -226,8 +241,21 @@ class Verification:
     def summary(self) -> str:
         records = f"{self.records:,} record{'' if self.records == 1 else 's'}"
         files = f"{self.files:,} file{'' if self.files == 1 else 's'}"
+        if self.ok and self.keyed:
+            return f"Audit chain intact and every signature and seal checks: {records} in {files}."
         if self.ok:
-            return f"Audit chain intact: {records} in {files}."
+            unsigned = self.records - self.signed
+            what = (
+                f"{self.signed:,} of them signed, whose signatures cannot be checked"
+                if self.signed
+                else "none of them signed"
+            )
+            return (
+                f"Audit chain intact: {records} in {files}, {what}. Without the audit key this "
+                "cannot prove that no line was edited and the rest re-chained, or that the "
+                "newest lines were not removed: set REASSESS_AUDIT_KEY to check the signatures"
+                + (f" ({unsigned:,} unsigned)." if self.signed and unsigned else ".")
+            )
         return (
             f"Audit chain BROKEN: {len(self.problems):,} problem(s) in {records} across {files}; "
             f"the first is {self.problems[0]}."
@@ -293,11 +321,97 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+MIN_KEY_CHARS = 32
+SEAL_FORMAT = ".{day}.seal"
+
+
+@dataclass(frozen=True)
+class AuditKey:
+    """A secret for signing audit records; `kid` names it in each record (never the secret)."""
+
+    secret: bytes = field(repr=False)
+    source: str
+
+    def __post_init__(self) -> None:
+        if len(self.secret) < MIN_KEY_CHARS:
+            raise AuditError(
+                f"the audit key from {self.source} is {len(self.secret)} characters; use at "
+                f"least {MIN_KEY_CHARS} random characters (e.g. `python -c 'import secrets; "
+                "print(secrets.token_hex(32))'`)"
+            )
+
+    @property
+    def kid(self) -> str:
+        """A short public name for the key: the first 12 hex digits of a hash of it."""
+        return _sha(b"reassess-audit-kid:" + self.secret)[:12]
+
+    def sign(self, data: bytes) -> str:
+        return hmac.new(self.secret, data, hashlib.sha256).hexdigest()
+
+
+KEY_ENV = "REASSESS_AUDIT_KEY"
+OLD_KEYS_ENV = "REASSESS_AUDIT_OLD_KEYS"
+
+
+def load_keys(
+    environ: Mapping[str, str], secrets_file: Path | None = None
+) -> tuple[AuditKey | None, tuple[AuditKey, ...]]:
+    """The signing key and earlier keys, from the environment, else `[audit]` in the secrets file.
+
+    REASSESS_AUDIT_KEY / `key` signs new records; REASSESS_AUDIT_OLD_KEYS (comma-separated) /
+    `old_keys` only verify records signed before a rotation.
+    """
+    if environ.get(KEY_ENV):
+        old = [k for k in environ.get(OLD_KEYS_ENV, "").split(",") if k.strip()]
+        return (
+            AuditKey(environ[KEY_ENV].strip().encode(), f"${KEY_ENV}"),
+            tuple(AuditKey(k.strip().encode(), f"${OLD_KEYS_ENV}") for k in old),
+        )
+    if secrets_file is None or not secrets_file.is_file():
+        return None, ()
+    try:
+        section = tomllib.loads(secrets_file.read_text(encoding="utf-8")).get("audit", {})
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise AuditError(f"could not read the audit key from {secrets_file}: {exc}") from exc
+    where = f"{secrets_file} [audit]"
+    key = section.get("key")
+    old = section.get("old_keys", [])
+    if not isinstance(old, list) or not all(isinstance(k, str) for k in old):
+        raise AuditError(f'{where} old_keys must be a list of strings, e.g. old_keys = ["..."]')
+    return (
+        AuditKey(str(key).encode(), f"{where} key") if key else None,
+        tuple(AuditKey(k.encode(), f"{where} old_keys") for k in old),
+    )
+
+
+def _signed_body(record: dict[str, Any]) -> bytes:
+    """The bytes a record's `mac` signs: the record without `mac`, canonical JSON."""
+    body = {k: v for k, v in record.items() if k != "mac"}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+
+
+def _seal_text(file: str, lines: int, sha256: str) -> bytes:
+    return f"reassess-audit-seal:{file}:{lines}:{sha256}".encode()
+
+
 class AuditLog:
     """The append-only audit files in one folder."""
 
-    def __init__(self, audit_dir: Path) -> None:
+    def __init__(
+        self,
+        audit_dir: Path,
+        key: AuditKey | None = None,
+        old_keys: Sequence[AuditKey] = (),
+        *,
+        require_key: bool = False,
+    ) -> None:
         self.audit_dir = Path(audit_dir)
+        self.key = key
+        self.keys = {k.kid: k for k in (*old_keys, *((key,) if key else ()))}
+        self.require_key = require_key
+
+    def seal_path(self, day: date) -> Path:
+        return self.audit_dir / SEAL_FORMAT.format(day=day.isoformat())
 
     def path_for(self, day: date) -> Path:
         return self.audit_dir / f"{day.isoformat()}.jsonl"
@@ -306,6 +420,12 @@ class AuditLog:
         """Append one event to its day's file, chained to the line before; AuditError on failure."""
         if not isinstance(event, AuditEvent):
             raise InvalidAuditEvent(f"expected an AuditEvent, got {type(event).__name__}")
+        if self.require_key and self.key is None:
+            raise AuditError(
+                "the audit key is not set, and these are real (non-synthetic) snapshots: set "
+                "REASSESS_AUDIT_KEY (or [audit] key in .streamlit/secrets.toml) so that every "
+                "record is signed; nothing is shown until the audit trail can be written"
+            )
         day = event.at.astimezone(UTC).date()
         path = self.path_for(day)
         try:
@@ -319,15 +439,19 @@ class AuditLog:
             size = os.fstat(fd).st_size
             last, ends_clean = _last_line(fd, size)
             prev = genesis(day) if last is None else _sha(last)
-            body = json.dumps(
-                {**event.to_record(), "prev": prev}, separators=(",", ":"), ensure_ascii=True
-            ).encode("ascii")
+            record: dict[str, Any] = {**event.to_record(), "prev": prev}
+            if self.key is not None:
+                record["kid"] = self.key.kid
+                record["mac"] = self.key.sign(_signed_body(record))
+            body = json.dumps(record, separators=(",", ":"), ensure_ascii=True).encode("ascii")
             data = (b"" if ends_clean else b"\n") + body + b"\n"
             try:
                 written = os.write(fd, data)
                 if written != len(data):
                     raise OSError(errno.EIO, f"short write ({written} of {len(data)} bytes)")
                 os.fsync(fd)
+                if self.key is not None:
+                    self._reseal(day, fd, size, ends_clean, body)
             except OSError:
                 _cut_back(fd, size)
                 raise
@@ -337,6 +461,35 @@ class AuditLog:
             os.close(fd)  # closing the descriptor releases the lock
         if created:
             _fsync_dir(self.audit_dir)
+
+    def _reseal(self, day: date, fd: int, size: int, ends_clean: bool, body: bytes) -> None:
+        """Rewrite the day's seal after an append (under the file's lock): lines and newest hash."""
+        assert self.key is not None
+        seal = self.seal_path(day)
+        before = _sealed_lines(seal, self.key, self.path_for(day).name) if size else 0
+        if before is None:  # no seal yet, or one this key did not sign: count the lines
+            before = len(_complete_lines(os.pread(fd, size, 0)))
+        # A torn last line was closed off by the newline written before this record.
+        lines = before + (0 if ends_clean else 1) + 1
+        digest = _sha(body)
+        text = json.dumps(
+            {
+                "file": self.path_for(day).name,
+                "lines": lines,
+                "sha256": digest,
+                "kid": self.key.kid,
+                "mac": self.key.sign(_seal_text(self.path_for(day).name, lines, digest)),
+            },
+            sort_keys=True,
+        ).encode()
+        tmp = seal.with_name(seal.name + ".tmp")
+        tmp_fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
+        try:
+            os.write(tmp_fd, text)
+            os.fsync(tmp_fd)
+        finally:
+            os.close(tmp_fd)
+        os.replace(tmp, seal)
 
     def files(
         self, since: date | None = None, until: date | None = None
@@ -373,8 +526,9 @@ class AuditLog:
         """Check every file's hash chain, and that each anchored line is still there unchanged;
         report each broken or incomplete line and each anchor not found."""
         problems: list[ChainProblem] = []
-        records = 0
+        records = signed = 0
         files = self.files()
+        keys = tuple(sorted(self.keys.items()))
         for anchor in anchors:
             found = anchor.check(self.audit_dir / anchor.file)
             if found is not None:
@@ -385,10 +539,22 @@ class AuditLog:
             except OSError as exc:
                 problems.append(ChainProblem(path.name, 0, _os_message("read", path, exc)))
                 continue
-            count, found = _verify_file(str(path), day, (st.st_ino, st.st_size, st.st_mtime_ns))
+            key = (st.st_ino, st.st_size, st.st_mtime_ns)
+            count, found = _verify_file(str(path), day, key)
             records += count
             problems.extend(found)
-        return Verification(len(files), records, tuple(problems))
+            file_signed, found = _verify_signatures(str(path), key, keys)
+            signed += file_signed
+            problems.extend(found)
+            if self.keys:
+                problems.extend(_verify_seal(self.seal_path(day), path, self.keys))
+        for seal in sorted(self.audit_dir.glob(".*.seal")) if self.audit_dir.is_dir() else ():
+            day_file = self.audit_dir / (seal.name[1:].removesuffix(".seal") + ".jsonl")
+            if FILE_RE.match(day_file.name) and not day_file.exists():
+                problems.append(
+                    ChainProblem(day_file.name, 0, "the file is gone, but its seal is still there")
+                )
+        return Verification(len(files), records, tuple(problems), signed, bool(self.keys))
 
     def read(
         self,
@@ -418,6 +584,18 @@ class AuditLog:
         for c in ("user", "role", "action", "page", "snapshot", "filters", "detail", "reason"):
             frame[c] = frame[c].astype("string")
         return frame.sort_values("at", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def open_trail(cfg: Settings) -> AuditLog:
+    """The audit trail of a data folder, keyed from the environment or secrets file.
+
+    With real (non-synthetic) snapshots in the folder, an unkeyed record is refused.
+    """
+    from reassess.snapshot.listing import list_snapshots
+
+    key, old = load_keys(os.environ, cfg.secrets_file)
+    real = not list_snapshots(cfg.snapshot_dir).all_synthetic
+    return AuditLog(cfg.audit_dir, key, old, require_key=real)
 
 
 def _complete_lines(raw: bytes) -> list[bytes]:
@@ -475,6 +653,99 @@ def _verify_file(
             ChainProblem(name, len(lines) + 1, "the last line is incomplete (a torn write)")
         )
     return records, tuple(problems)
+
+
+@lru_cache(maxsize=4096)
+def _verify_signatures(
+    path: str, key: tuple[int, int, int], keys: tuple[tuple[str, AuditKey], ...]
+) -> tuple[int, tuple[ChainProblem, ...]]:
+    """Signed records in one file, and each line whose signature fails (keyed: unsigned too)."""
+    name = Path(path).name
+    try:
+        lines = _complete_lines(Path(path).read_bytes())
+    except OSError:
+        return 0, ()  # _verify_file reports it
+    by_kid = dict(keys)
+    problems: list[ChainProblem] = []
+    signed = 0
+    for n, line in enumerate(lines, start=1):
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue  # _verify_file reports it
+        if not isinstance(obj, dict):
+            continue
+        mac, kid = obj.get("mac"), obj.get("kid")
+        if mac is None:
+            if by_kid:
+                problems.append(
+                    ChainProblem(name, n, "the line is not signed, but the trail is keyed")
+                )
+            continue
+        signed += 1
+        if not by_kid:
+            continue
+        audit_key = by_kid.get(str(kid))
+        if audit_key is None:
+            problems.append(
+                ChainProblem(name, n, f"signed with key {kid!r}, which is not configured")
+            )
+        elif not hmac.compare_digest(str(mac), audit_key.sign(_signed_body(obj))):
+            problems.append(
+                ChainProblem(
+                    name, n, "its signature does not match: the line was edited after signing"
+                )
+            )
+    return signed, tuple(problems)
+
+
+def _sealed_lines(seal: Path, key: AuditKey, file: str) -> int | None:
+    """The line count a seal records, if the seal is there and signed by this key."""
+    try:
+        obj = json.loads(seal.read_bytes())
+        lines, digest = int(obj["lines"]), str(obj["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if obj.get("kid") != key.kid or not hmac.compare_digest(
+        str(obj.get("mac")), key.sign(_seal_text(file, lines, digest))
+    ):
+        return None
+    return lines
+
+
+def _verify_seal(seal: Path, path: Path, keys: dict[str, AuditKey]) -> list[ChainProblem]:
+    """A keyed file's seal must be there, signed, and match the file's lines and newest line."""
+    name = path.name
+    try:
+        lines = _complete_lines(path.read_bytes())
+    except OSError:
+        return []
+    if not any(b'"mac":' in line for line in lines):
+        return []  # an unsigned file (before the trail was keyed) has no seal to check
+    try:
+        obj = json.loads(seal.read_bytes())
+        count, digest, kid = int(obj["lines"]), str(obj["sha256"]), str(obj["kid"])
+    except FileNotFoundError:
+        return [ChainProblem(name, 0, "its seal is missing: the newest lines cannot be checked")]
+    except (OSError, ValueError, KeyError, TypeError):
+        return [ChainProblem(name, 0, "its seal is unreadable")]
+    audit_key = keys.get(kid)
+    if audit_key is None or not hmac.compare_digest(
+        str(obj.get("mac")), audit_key.sign(_seal_text(name, count, digest))
+    ):
+        return [ChainProblem(name, 0, "its seal's signature does not match")]
+    if count > len(lines):
+        return [
+            ChainProblem(
+                name,
+                len(lines) + 1,
+                f"the seal records {count:,} lines but the file has {len(lines):,}: the newest "
+                "lines were removed",
+            )
+        ]
+    if count < len(lines) or _sha(lines[-1]) != digest:
+        return [ChainProblem(name, count, "the file does not end where its seal says it does")]
+    return []
 
 
 def select(

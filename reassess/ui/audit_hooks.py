@@ -34,6 +34,7 @@ from reassess.store.audit import (
     InvalidAuditEvent,
     filters_json,
     looks_like_case_refs,
+    open_trail,
 )
 from reassess.ui.context import PageContext
 
@@ -46,8 +47,8 @@ LOG = logging.getLogger("reassess.store.audit")
 
 
 def audit_log() -> AuditLog:
-    """The audit trail in REASSESS_DATA_DIR/audit."""
-    return AuditLog(settings().audit_dir)
+    """The audit trail in REASSESS_DATA_DIR/audit (signing refused unkeyed on real data)."""
+    return open_trail(settings())
 
 
 def _short(value: Any) -> Any:
