@@ -25,7 +25,7 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Keyed by the code that builds it, so a stale demo from older code is never reused.
     digest = hashlib.sha256()
     for src in sorted(
-        [*(ROOT / "reassess").glob("*.py"), *(ROOT / "queries" / "ingest").glob("*.sql")]
+        [*(ROOT / "reassess").rglob("*.py"), *(ROOT / "queries" / "ingest").glob("*.sql")]
     ):
         digest.update(src.read_bytes())
     shared = tmp_path_factory.getbasetemp().parent / f"reassess-demo-{digest.hexdigest()[:12]}"

@@ -44,10 +44,17 @@ GROUP_OF = {
 DATA_TESTIDS = ("metric", "dataframe", "plotly_chart", "arrow_vega_lite_chart", "table")
 
 
-def registered(at: AppTest) -> list[str]:
-    """The url paths of the pages app.py handed to st.navigation (the hidden home left out)."""
+def registered(at: AppTest, *, refused: bool = False) -> list[str]:
+    """The url paths of the pages app.py handed to st.navigation (the hidden home left out):
+    the role's own pages (page files), or with refused=True the hidden refusals (callables)."""
     pages = at._registered_pages.values()  # noqa: SLF001 (AppTest has no public accessor)
-    return [p["url_pathname"] for p in pages if p.get("url_pathname")]
+    return [
+        p["url_pathname"]
+        for p in pages
+        if p.get("url_pathname")
+        and p["url_pathname"] != "home"
+        and bool(p.get("script_path")) != refused
+    ]
 
 
 def shows_data(at: AppTest) -> bool:
@@ -69,6 +76,10 @@ def test_each_role_is_given_exactly_its_pages(demo_env: Path, role: str, via: st
 
     assert not at.exception
     assert registered(at) == [p.page_id for p in pages_for(role)]
+    # Every other page keeps its URL as a hidden refusal, so a typed link is refused and audited.
+    assert sorted(registered(at, refused=True)) == sorted(
+        p.page_id for p in PAGES if p not in pages_for(role)
+    )
     first = pages_for(role)[0]
     assert [t.value for t in at.title] == [first.title]
     assert at.query_params["role"] == role
@@ -238,7 +249,9 @@ def real_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def real_env(real_data: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Real (non-synthetic) data, served as it must be: with the audit key set."""
     monkeypatch.setenv("REASSESS_DATA_DIR", str(real_data))
+    monkeypatch.setenv("REASSESS_AUDIT_KEY", "a" * 64)
     monkeypatch.delenv("REASSESS_DEMO_ROLE", raising=False)
     yield real_data
 
@@ -286,6 +299,10 @@ def test_a_signed_in_person_gets_the_role_of_their_group(demo_env: Path, role: s
 
     assert not at.exception
     assert registered(at) == [p.page_id for p in pages_for(role)]
+    # Every other page keeps its URL as a hidden refusal, so a typed link is refused and audited.
+    assert sorted(registered(at, refused=True)) == sorted(
+        p.page_id for p in PAGES if p not in pages_for(role)
+    )
     assert f"Signed in as {role}@example.org · {role_label(role)}" in [
         c.value for c in at.sidebar.caption
     ]
@@ -307,6 +324,20 @@ def test_signed_in_on_real_data_is_served(real_env: Path) -> None:
     assert registered(at) == [p.page_id for p in pages_for("commander")]
     assert "OFFICIAL-SENSITIVE" in " ".join(c.value for c in at.caption)
     assert shows_data(at)
+
+
+def test_real_data_without_the_audit_key_shows_nothing(
+    real_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REASSESS_AUDIT_KEY")
+    trail = real_env / "audit"
+    before = sorted(p.read_bytes() for p in trail.glob("*.jsonl")) if trail.exists() else []
+    at = signed_in("app.py", "c@example.org", ["reassess-commanders"])
+    assert not at.exception
+    assert not shows_data(at)
+    assert any("the audit key is not set" in e.value for e in at.error)
+    after = sorted(p.read_bytes() for p in trail.glob("*.jsonl")) if trail.exists() else []
+    assert after == before  # no unsigned record was written
 
 
 def test_an_identity_with_no_role_sees_the_polite_no_access_page_only(demo_env: Path) -> None:

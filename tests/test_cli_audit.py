@@ -208,3 +208,49 @@ def test_terminal_output_strips_control_characters(
     audit_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli_audit._printable("ok\x1b[2Jbad\u202e") == "ok?[2Jbad?"
+
+
+def test_cli_exports_leave_an_audit_record(
+    demo_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reassess.config import settings
+    from reassess.store.audit import open_trail
+
+    before = len(open_trail(settings()).read(date(2000, 1, 1)))
+    assert main(["status", "--json"]) == 0
+    assert (
+        main(["briefing", "--pdf", str(tmp_path / "b.pdf"), "--csv-dir", str(tmp_path / "c")]) == 0
+    )
+    capsys.readouterr()
+    records = open_trail(settings()).read(date(2000, 1, 1))
+    new = records.iloc[: len(records) - before]
+    exports = new[new["action"] == "export"].sort_values("at")
+    assert list(exports["page"]) == ["status", "briefing"]
+    assert list(exports["role"]) == ["commander", "mayors_office"]
+    assert exports["user"].str.endswith("(command line)").all()
+    assert exports["detail"].iloc[0] == "status --json"
+    assert exports["detail"].iloc[1].startswith("briefing b.pdf, ")
+
+
+def test_a_cli_export_refused_when_the_audit_cannot_be_written(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    demo_dir: Path,
+) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(demo_dir / "snapshots", data / "snapshots")
+    (data / "audit").write_text("not a folder")  # the trail cannot be written
+    monkeypatch.setenv("REASSESS_DATA_DIR", str(data))
+    target = tmp_path / "out.pdf"
+    assert main(["briefing", "--pdf", str(target)]) == 1
+    assert main(["status"]) == 1
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert (
+        out.err.count("error: nothing was exported, because the audit record could not be written")
+        == 2
+    )
+    assert not target.exists()

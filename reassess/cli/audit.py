@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from reassess.cli.args import parse_date
+from reassess.cli.common import parse_date
 from reassess.config import settings
 from reassess.present.csvsafe import to_safe_csv
 from reassess.store.audit import ACTIONS, Anchor, AuditError, default_range, open_trail, utc_now

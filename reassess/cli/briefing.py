@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from reassess.cli.common import record_cli_export
 from reassess.config import programme, settings
 from reassess.snapshot.listing import list_snapshots
 
@@ -85,6 +86,15 @@ def cmd_briefing(args: argparse.Namespace) -> int:
     if args.csv_dir:
         folder = Path(args.csv_dir)
         files += [(folder / name, data) for name, data in briefing_csvs(b).items()]
+    refused = record_cli_export(
+        "briefing",
+        "mayors_office",
+        snap.as_of,
+        "briefing " + ", ".join(path.name for path, _ in files),
+    )
+    if refused:
+        print(refused, file=sys.stderr)
+        return 1
     for path, data in files:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, data)

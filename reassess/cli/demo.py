@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 from typing import Any
 
-from reassess.cli.args import parse_date
+from reassess.cli.common import parse_date
 from reassess.config import settings
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from reassess.cli.args import parse_date
+from reassess.cli.common import parse_date
 from reassess.config import settings
 from reassess.extract.contract import ExtractError
 

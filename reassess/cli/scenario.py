@@ -13,7 +13,7 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from reassess.cli.args import parse_date
+from reassess.cli.common import parse_date
 from reassess.config import programme, settings
 from reassess.present.marking import marking
 from reassess.snapshot.listing import list_snapshots

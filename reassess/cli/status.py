@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from reassess.cli.common import record_cli_export
 from reassess.config import programme, settings
 from reassess.present.marking import marking
 from reassess.snapshot.listing import Listing, SnapshotInfo, list_snapshots
@@ -55,6 +56,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     snap = resolve_snapshot(listing, args.snapshot)
     compare = resolve_compare(listing, snap, args.compare)
     status = compute_status(Database(), snap, compare, programme(), window_weeks=args.window)
+    refused = record_cli_export(
+        "status", "commander", snap.as_of, "status --json" if args.json else "status"
+    )
+    if refused:
+        print(refused, file=sys.stderr)
+        return 1
     if args.json:
         data: dict[str, Any] = status.to_json()
         data["synthetic"] = snap.synthetic

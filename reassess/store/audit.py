@@ -101,6 +101,10 @@ class AuditError(Exception):
     """The audit trail could not be written or read; case-level data must not be shown."""
 
 
+class AuditKeyMissing(AuditError):
+    """Real data, and no audit key to sign records with: nothing may be shown."""
+
+
 class InvalidAuditEvent(AuditError, ValueError):
     """An audit event breaks a rule (unknown action, too long, looks like case data ...)."""
 
@@ -421,7 +425,7 @@ class AuditLog:
         if not isinstance(event, AuditEvent):
             raise InvalidAuditEvent(f"expected an AuditEvent, got {type(event).__name__}")
         if self.require_key and self.key is None:
-            raise AuditError(
+            raise AuditKeyMissing(
                 "the audit key is not set, and these are real (non-synthetic) snapshots: set "
                 "REASSESS_AUDIT_KEY (or [audit] key in .streamlit/secrets.toml) so that every "
                 "record is signed; nothing is shown until the audit trail can be written"

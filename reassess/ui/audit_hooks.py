@@ -30,6 +30,7 @@ from reassess.store.audit import (
     PAGE_RE,
     AuditError,
     AuditEvent,
+    AuditKeyMissing,
     AuditLog,
     InvalidAuditEvent,
     filters_json,
@@ -105,7 +106,14 @@ def fail_closed(what: str, exc: AuditError) -> None:
     The details (file, operating-system error) go to the server log, not to the screen.
     """
     LOG.error("audit trail not written, %s withheld: %s", what.lower(), exc)
-    if isinstance(exc, InvalidAuditEvent) and "reason" in str(exc):
+    if isinstance(exc, AuditKeyMissing):
+        st.error(
+            f"{what} is not shown, because the audit key is not set: on real data every audit "
+            "record is signed. An administrator sets REASSESS_AUDIT_KEY (docs/operations.md, "
+            "'The audit key').",
+            icon=":material/gpp_bad:",
+        )
+    elif isinstance(exc, InvalidAuditEvent) and "reason" in str(exc):
         st.error(
             f"{what} is not shown, because the reason cannot be recorded: give it in words, "
             "without listing case or officer references.",

@@ -51,19 +51,24 @@ def page_context(page_id: str) -> PageContext:
     else:
         ctx = shell.render_shell()
     if not can_open(ctx.role, page_id):
-        from reassess.ui.audit_hooks import record_access_denied
-
-        record_access_denied(ctx.user, ctx.role, page_id, "page not permitted for this role")
-        spec = PAGE_BY_ID.get(page_id)
-        st.error(
-            f"The {ctx.role_label} role cannot open {spec.title if spec else page_id}. "
-            "Choose a page from the menu; if you need this one, ask an administrator "
-            "for a role that includes it."
-        )
-        st.stop()
+        refuse_page(ctx, page_id)
     shell.page_header(ctx, page_id)
     from reassess.ui.audit_hooks import record_page_view
 
     record_page_view(ctx, page_id)
     st.session_state[shell.NOTICES_KEY] = []  # shown once, on the page they led to
     return ctx
+
+
+def refuse_page(ctx: PageContext, page_id: str) -> None:
+    """Record a refused page (access_denied) and say so; the page stops here."""
+    from reassess.ui.audit_hooks import record_access_denied
+
+    record_access_denied(ctx.user, ctx.role, page_id, "page not permitted for this role")
+    spec = PAGE_BY_ID.get(page_id)
+    st.error(
+        f"The {ctx.role_label} role cannot open {spec.title if spec else page_id}. "
+        "Choose a page from the menu; if you need this one, ask an administrator "
+        "for a role that includes it."
+    )
+    st.stop()
