@@ -110,3 +110,26 @@ def test_rag_rules(remaining: int, sample: list[int], as_of: date, colour: str, 
     assert (rag.colour, rag.label) == (colour, label)
     assert "85%" in rag.rule and "50%" in rag.rule
     assert rag.reason
+
+
+def test_output_into_a_closed_pipe_ends_quietly(demo_dir: Path) -> None:
+    """`python -m reassess snapshots | head -1`: the reader goes away; no BrokenPipeError."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "REASSESS_DATA_DIR": str(demo_dir)}
+    for command in (["snapshots"], ["status"]):
+        read, write = os.pipe()
+        os.close(read)  # the reader is gone before the first line is written
+        proc = subprocess.run(
+            [sys.executable, "-m", "reassess", *command],
+            cwd=ROOT,
+            env=env,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        os.close(write)
+        assert proc.returncode == 0, proc.stderr
+        assert "BrokenPipeError" not in proc.stderr and "Traceback" not in proc.stderr
