@@ -124,10 +124,22 @@ def synthetic_cases(seeds: int) -> list[Case]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m bench.backtest", description=__doc__.splitlines()[0])
-    p.add_argument("--seeds", type=int, default=3, help="variants of each synthetic programme (0: none)")
-    p.add_argument("--folder", action="append", default=[], type=Path, help="a folder of snapshots (repeatable)")
-    p.add_argument("--methods", default="local_level", help=f"comma-separated: {', '.join(METHODS)}")
+    p = argparse.ArgumentParser(
+        prog="python -m bench.backtest", description=__doc__.splitlines()[0]
+    )
+    p.add_argument(
+        "--seeds", type=int, default=3, help="variants of each synthetic programme (0: none)"
+    )
+    p.add_argument(
+        "--folder",
+        action="append",
+        default=[],
+        type=Path,
+        help="a folder of snapshots (repeatable)",
+    )
+    p.add_argument(
+        "--methods", default="local_level", help=f"comma-separated: {', '.join(METHODS)}"
+    )
     p.add_argument("--trials", type=int, default=2000)
     p.add_argument("--drift", type=float, default=None, help="productivity_drift_per_week")
     p.add_argument("--half-life", type=float, default=None, help="scope_growth_half_life_weeks")

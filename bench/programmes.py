@@ -100,9 +100,13 @@ class SimulatedProgramme:
     priority: np.ndarray  # per case: 0 high, 1 medium, 2 low
     category: np.ndarray  # per case: index into CATEGORIES
     hours: np.ndarray  # per case: hours recorded at completion (nan: none recorded)
-    completed_week: np.ndarray  # per case: index of the Friday its completion was recorded by (-1: never)
+    completed_week: (
+        np.ndarray
+    )  # per case: index of the Friday its completion was recorded by (-1: never)
     added_week: np.ndarray  # per case: first Friday it was in scope
-    removed_week: np.ndarray  # per case: first Friday it was out of scope again (len(fridays): never)
+    removed_week: (
+        np.ndarray
+    )  # per case: first Friday it was out of scope again (len(fridays): never)
     settings: PlanSettings = field(default_factory=lambda: configured_settings())
 
     @property
@@ -116,14 +120,18 @@ class SimulatedProgramme:
         done = np.flatnonzero(assessed >= need)
         return int(done[0]) if done.size else None
 
-    def input_at(self, k: int, settings: PlanSettings | None = None, work: bool = True) -> PlanInput:
+    def input_at(
+        self, k: int, settings: PlanSettings | None = None, work: bool = True
+    ) -> PlanInput:
         """The model's input at the k-th Friday (0-based), from what was known then."""
         as_of = self.fridays[k]
         officers = []
         for o, notice in zip(self.officers, self.notice, strict=True):
             if o.start > as_of:
                 continue
-            known_end = o.end if (o.end is not None and notice is not None and notice <= as_of) else None
+            known_end = (
+                o.end if (o.end is not None and notice is not None and notice <= as_of) else None
+            )
             officers.append(replace(o, end=known_end))
         changes = tuple(
             PlannedChange(max(planned, as_of + timedelta(days=3)), fte, "synthetic plan")
@@ -168,7 +176,9 @@ class SimulatedProgramme:
                 sel = in_scope & (self.priority == p) & (self.category == c)
                 waiting = sel & ~done
                 if waiting.any():
-                    out.append(CaseGroup(PRIORITIES[p], CATEGORIES[c], None, 1, int(waiting.sum()), 0.0, 0))
+                    out.append(
+                        CaseGroup(PRIORITIES[p], CATEGORIES[c], None, 1, int(waiting.sum()), 0.0, 0)
+                    )
                 d = sel & done
                 if not d.any():
                     continue
@@ -263,7 +273,7 @@ def simulate(spec: Spec, max_days: int = 1500) -> SimulatedProgramme:
     xmas = np.array([_in_season(d, CHRISTMAS) for d in days])
     summer = np.array([_in_season(d, SUMMER) for d in days])
     spell_rate = spec.abstraction / (1 - spec.abstraction) / 4.0
-    for o, p in enumerate(people):
+    for o in range(n_people):
         off = rng.random() < spec.christmas_leave
         if off:
             sel = xmas & (rng.random(n_days) < 0.9)
@@ -339,7 +349,7 @@ def simulate(spec: Spec, max_days: int = 1500) -> SimulatedProgramme:
             if when == d and c not in completed_on:
                 removed_on[c] = d
                 del dupe_day[c]
-        for back, c in [w for w in waiting if w[0] <= d]:
+        for _back, c in [w for w in waiting if w[0] <= d]:
             completed_on[c] = d
         waiting = [w for w in waiting if w[0] > d]
         multiplier = (1 - spec.process_gain * done_count / max(total, 1)) * (
@@ -543,7 +553,10 @@ def variants(spec: Spec, n: int) -> list[Spec]:
 
 
 def backtest_cases(
-    prog: SimulatedProgramme, first: int = 6, settings: PlanSettings | None = None, work: bool = True
+    prog: SimulatedProgramme,
+    first: int = 6,
+    settings: PlanSettings | None = None,
+    work: bool = True,
 ):
     """The backtest's cases: every Friday from the ``first``-th until the work is complete."""
     from reassess.model.backtest import Case

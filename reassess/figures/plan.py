@@ -64,7 +64,15 @@ CONFIG_FIELDS = (
 )
 """PlanSettings fields read as plain values from config/programme.toml (SETTING_KEYS names them)."""
 INT_FIELDS = frozenset(
-    {"trials", "seed", "window_weeks", "ramp_up_weeks", "replacement_weeks", "recruitable_extra_officers", "max_weeks"}
+    {
+        "trials",
+        "seed",
+        "window_weeks",
+        "ramp_up_weeks",
+        "replacement_weeks",
+        "recruitable_extra_officers",
+        "max_weeks",
+    }
 )
 
 
@@ -78,7 +86,9 @@ def _month_day(text: Any, where: str) -> tuple[int, int]:
         month, day = (int(x) for x in str(text).split("-"))
         date(2024, month, day)
     except (ValueError, TypeError):
-        raise ConfigError(f'{where} must be a month and day written "MM-DD"; got {text!r}') from None
+        raise ConfigError(
+            f'{where} must be a month and day written "MM-DD"; got {text!r}'
+        ) from None
     return month, day
 
 
@@ -108,9 +118,13 @@ def planned_changes(programme: Programme) -> tuple[PlannedChange, ...]:
     for i, entry in enumerate(programme[key], start=1):
         where = f"{CONFIG_FILE}: {key} entry {i}"
         if not isinstance(entry, dict) or not {"date", "fte", "source"} <= set(entry):
-            raise ConfigError(f'{where} must be {{ date = YYYY-MM-DD, fte = ..., source = "..." }}; got {entry!r}')
+            raise ConfigError(
+                f'{where} must be {{ date = YYYY-MM-DD, fte = ..., source = "..." }}; got {entry!r}'
+            )
         if not isinstance(entry["date"], date):
-            raise ConfigError(f"{where}: date must be a TOML date (YYYY-MM-DD); got {entry['date']!r}")
+            raise ConfigError(
+                f"{where}: date must be a TOML date (YYYY-MM-DD); got {entry['date']!r}"
+            )
         out.append(
             PlannedChange(
                 effective=entry["date"],
@@ -156,7 +170,15 @@ def recorded_history(
     start: date = programme["programme_start"]
     as_of = snapshot.as_of
     weeks = weeks_since_start(as_of, start)
-    columns = ["week_ending", "assessed", "in_scope", "completions", "as_recorded", "fte_in_post", "available_fte"]
+    columns = [
+        "week_ending",
+        "assessed",
+        "in_scope",
+        "completions",
+        "as_recorded",
+        "fte_in_post",
+        "available_fte",
+    ]
     if weeks == 0:
         return pd.DataFrame(columns=columns)
     flow = db.run("weekly_flow", snapshot, role=role, as_of=as_of, weeks=weeks)
@@ -215,7 +237,11 @@ def officers(db: Database, snapshot: SnapshotInfo, role: str) -> tuple[Officer, 
 def planned_absence(db: Database, snapshot: SnapshotInfo, role: str) -> tuple[PlannedAbsence, ...]:
     """FTE-days of leave already booked in each week ahead (weeks with none left out)."""
     frame = db.run(
-        "model_planned_absence", snapshot, role=role, as_of=snapshot.as_of, weeks=PLANNED_ABSENCE_WEEKS
+        "model_planned_absence",
+        snapshot,
+        role=role,
+        as_of=snapshot.as_of,
+        weeks=PLANNED_ABSENCE_WEEKS,
     )
     return tuple(
         PlannedAbsence(pd.Timestamp(r.week_ending).date(), float(r.fte_days))
@@ -263,7 +289,8 @@ def plan_input(
         scope=tuple(int(x) for x in weeks["in_scope"]),
         headcount_fte=tuple(round(float(x), 9) for x in weeks["fte_in_post"]),
         available_fte=tuple(
-            round(float(x), 9) for x in (weeks["available_fte"] if measured else weeks["fte_in_post"])
+            round(float(x), 9)
+            for x in (weeks["available_fte"] if measured else weeks["fte_in_post"])
         ),
         as_recorded=tuple(bool(x) for x in weeks["as_recorded"]),
         abstraction_measured=measured,

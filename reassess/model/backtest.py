@@ -116,7 +116,11 @@ def score(
     """Forecast every case (``settings`` may rewrite each case's settings, e.g. the method)."""
     out = []
     for case in cases:
-        inp = case.inp if settings is None else replace(case.inp, settings=settings(case.inp.settings))
+        inp = (
+            case.inp
+            if settings is None
+            else replace(case.inp, settings=settings(case.inp.settings))
+        )
         out.append(outcome(case, run_plan(inp)))
     return out
 

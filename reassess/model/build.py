@@ -68,9 +68,7 @@ def measured_abstraction(inp: PlanInput, s: PlanSettings) -> Abstraction:
     if not h.abstraction_measured:
         return configured
     ends = np.array(h.week_ending, dtype="datetime64[D]")
-    since = np.array(
-        [inp.programme_start <= d <= inp.as_of for d in h.week_ending], dtype=bool
-    )
+    since = np.array([inp.programme_start <= d <= inp.as_of for d in h.week_ending], dtype=bool)
     head = np.asarray(h.headcount_fte, dtype=np.float64)
     free = np.asarray(h.available_fte, dtype=np.float64)
     usable = since & (head > 0)
@@ -93,7 +91,11 @@ def measured_abstraction(inp: PlanInput, s: PlanSettings) -> Abstraction:
 
 def scope_growth(inp: PlanInput, m: Measured, s: PlanSettings) -> ScopeGrowth:
     """Weekly net scope change over the window's weeks (the first week of history has none)."""
-    scope = np.asarray(inp.history.scope, dtype=np.float64)[m.since_start] if m.since_start.size else np.zeros(0)
+    scope = (
+        np.asarray(inp.history.scope, dtype=np.float64)[m.since_start]
+        if m.since_start.size
+        else np.zeros(0)
+    )
     changes = np.diff(scope)[-max(1, m.window.size) :] if scope.size > 1 else np.zeros(0)
     if changes.size == 0:
         return ScopeGrowth(0.0, 0.0, 0, s.scope_half_life_weeks)
@@ -104,11 +106,18 @@ def scope_growth(inp: PlanInput, m: Measured, s: PlanSettings) -> ScopeGrowth:
 def build(inp: PlanInput, levers: Levers) -> Built:
     """Check the input, measure the history, and set up the trials (or say why not)."""
     settings, planned, problems = check(inp)
+    levers, lever_problems = levers.checked()
+    for text in lever_problems:
+        problems.append(
+            Problem("scenario", "the scenario's levers", f"In the scenario: {text}; it is ignored.")
+        )
     notes: list[str] = []
     target = levers.target or inp.target
     abstraction = measured_abstraction(inp, settings)
     if levers.abstraction_rate is not None:
-        abstraction = Abstraction(levers.abstraction_rate, False, "scenario: abstraction set by the planner")
+        abstraction = Abstraction(
+            levers.abstraction_rate, False, "scenario: abstraction set by the planner"
+        )
     configured_rate = None if inp.history.abstraction_measured else settings.abstraction_rate
     m = measure(replace(inp, settings=settings), configured_rate)
     notes.extend(m.notes)
@@ -124,12 +133,10 @@ def build(inp: PlanInput, levers: Levers) -> Built:
                 f"the forecast uses the {since}.",
             )
         )
-    for text in levers.problems():
-        problems.append(Problem("scenario", "the scenario's levers", f"In the scenario: {text}; it is ignored."))
-    if levers.problems():
-        levers = Levers(name=levers.name, target=levers.target, extra_from=levers.extra_from)
     attrition = (
-        levers.attrition_per_year if levers.attrition_per_year is not None else settings.attrition_per_year
+        levers.attrition_per_year
+        if levers.attrition_per_year is not None
+        else settings.attrition_per_year
     )
     officers = tuple(o for o in inp.officers if o.workstream == inp.workstream)
     staffing = Staffing(
@@ -147,7 +154,9 @@ def build(inp: PlanInput, levers: Levers) -> Built:
         extra_from=levers.extra_from,
     )
     work = inp.work
-    unit = "units of work (cases weighted by recorded effort)" if work is not None else "completions"
+    unit = (
+        "units of work (cases weighted by recorded effort)" if work is not None else "completions"
+    )
     pace = measure_pace(
         m,
         settings.method,

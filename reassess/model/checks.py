@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import Any
 
 from reassess.model.inputs import (
     CONFIG_FILE,
@@ -51,7 +52,11 @@ def _bounded(
     if value < low or too_high:
         key, file = _named(name)
         default = getattr(DEFAULTS, name)
-        top = "" if high is None else (f" and below {high:g}" if open_high else f" and at most {high:g}")
+        top = (
+            ""
+            if high is None
+            else (f" and below {high:g}" if open_high else f" and at most {high:g}")
+        )
         return default, Problem(
             key,
             file,
@@ -65,7 +70,7 @@ def check(inp: PlanInput) -> tuple[PlanSettings, tuple[PlannedChange, ...], list
     """The settings and planned changes to use, and the problems found."""
     s = inp.settings
     problems: list[Problem] = []
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     rules: dict[str, tuple[float, float | None, bool]] = {
         "trials": (1, 1_000_000, False),
         "window_weeks": (1, None, False),
@@ -121,7 +126,11 @@ def check(inp: PlanInput) -> tuple[PlanSettings, tuple[PlannedChange, ...], list
             )
         elif c.fte == 0:
             problems.append(
-                Problem(key, file, f"{key} in {file}: the change dated {_long(c.effective)} is 0 FTE; it is left out.")
+                Problem(
+                    key,
+                    file,
+                    f"{key} in {file}: the change dated {_long(c.effective)} is 0 FTE; it is left out.",
+                )
             )
         elif c.workstream == inp.workstream:
             planned.append(c)

@@ -175,3 +175,25 @@ def work_content(
             "priority and category; cases not yet assessed queued in progress first, then by priority"
         ),
     )
+
+
+def after(work: Work, cases: float) -> Work:
+    """The same work content once the first ``cases`` cases of the queue are done."""
+    cases = max(0.0, cases)
+    done_units = work.units_for(cases)
+    qc = np.asarray(work.queue_cases, dtype=np.float64)
+    qu = np.asarray(work.queue_units, dtype=np.float64)
+    keep = qc > cases
+    new_c = np.concatenate([[0.0], qc[keep] - cases])
+    new_u = np.concatenate([[0.0], qu[keep] - done_units])
+    if new_c.size == 1:  # the queue is used up: what is left is at scope_unit a case
+        new_c, new_u = np.array([0.0, 1.0]), np.array([0.0, work.scope_unit])
+    return Work(
+        queue_cases=tuple(float(x) for x in new_c),
+        queue_units=tuple(float(x) for x in new_u),
+        weekly_units=work.weekly_units,
+        scope_unit=work.scope_unit,
+        with_hours=work.with_hours,
+        weights=work.weights,
+        source=work.source,
+    )

@@ -7,7 +7,7 @@ random draws (common random numbers), so two scenarios differ only by what their
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 CURRENT_PLAN = "Current plan"
@@ -17,7 +17,7 @@ CURRENT_PLAN = "Current plan"
 class Levers:
     """What a planner changes; None (or 0 extra officers) means "as in the baseline".
 
-    ``extra_officers`` full-time officers join from ``extra_from`` (default: a week after the
+    ``extra_officers`` full-time officers join from ``extra_from`` (default: the Monday after the
     as-of date), ramp up over the ramp-up weeks, are abstracted like the rest of the team and
     are held at strength (a leaver among them is replaced). ``productivity`` replaces the
     measured cases per available FTE-week (its drift and weekly variation are kept, scaled);
@@ -46,13 +46,21 @@ class Levers:
 
     def problems(self) -> list[str]:
         """What makes no sense in these levers, in words (empty when they are fine)."""
-        out = []
+        return self.checked()[1]
+
+    def checked(self) -> tuple[Levers, list[str]]:
+        """These levers with each nonsensical one set back to "as in the baseline", and why."""
+        out: list[str] = []
+        fixed: dict[str, object] = {}
         if self.extra_officers < 0:
             out.append(f"extra officers must be 0 or more, got {self.extra_officers:g}")
+            fixed["extra_officers"] = 0
         if self.productivity is not None and self.productivity < 0:
             out.append(f"productivity must be 0 or more, got {self.productivity:g}")
+            fixed["productivity"] = None
         for name in ("abstraction_rate", "attrition_per_year"):
             value = getattr(self, name)
             if value is not None and not 0 <= value < 1:
                 out.append(f"{name.replace('_', ' ')} must be from 0 to below 1, got {value:g}")
-        return out
+                fixed[name] = None
+        return (replace(self, **fixed) if fixed else self), out

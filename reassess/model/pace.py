@@ -7,10 +7,12 @@ starters does not read as the whole team slowing down. Its log is taken as a loc
 
     log p(week) = level(week) + noise,    level(week) = level(week - 1) + drift step
 
-The level now is the window's ratio of sums (completions over effective FTE-weeks). How far
-the level wanders (the drift) is fitted from the whole history by the variogram of log p and
-shrunk towards the prior ``drift_per_week`` with the weight of 26 weeks; the weekly noise is
-the variogram's nugget. See docs/forecasting.md for why this was chosen.
+How far the level wanders (the drift) and the weekly noise are fitted from the whole history
+by maximum likelihood of this local level model, the drift shrunk towards the prior
+``drift_per_week`` with the weight of 26 weeks. The level now is the Kalman filter's over the
+window's weeks (robust: one odd week moves it by at most 2.5 sd). Productivity then rises
+along a learning curve (Wright's law: faster as the work done grows), measured from the
+history and shrunk to a prior. See docs/forecasting.md for why this was chosen.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ MAX_NOISE = 1.5
 TREND_DAMPING = 0.9
 """Weekly damping of a measured trend (the 'local_trend' method only): at most 9 weeks' worth."""
 METHODS = ("learning", "local_level", "window_level", "local_trend", "level_only", "iid")
-LEARNING_PRIOR_SD = 0.10
+LEARNING_PRIOR_SD = 0.05
 """Prior sd of the learning exponent (0.15 is 10% faster per doubling of the work done)."""
 MAX_LEARNING = math.log(2.0)
 """The learning curve raises productivity by at most x2 over the rest of the programme."""
@@ -43,7 +45,8 @@ class Pace:
     ``level``: completions per effective available FTE-week now. ``level_sd``: uncertainty of
     its log (estimation from the window, plus drift within it). ``drift_sd``: standard
     deviation of the weekly step of log productivity. ``noise_sd``: week-to-week noise of log
-    productivity. ``trend``: weekly trend of log productivity (damped; 0 unless the method is
+    productivity. ``per_available_fte``: completed cases per available FTE-week over the window
+    (the figure a planner reads and sets). ``trend``: weekly trend of log productivity (damped; 0 unless the method is
     'local_trend'). ``empirical``: log ratios to bootstrap weekly noise from ('iid' only).
     ``weekly_pace``: completions a week over the window, dividing by the weeks actually worked.
     """
@@ -60,6 +63,7 @@ class Pace:
     empirical: tuple[float, ...] = ()
     learning: float = 0.0
     experience: float = 0.0
+    per_available_fte: float = 0.0
 
 
 def elapsed_fraction(week_ending: date, start: date) -> float:
@@ -106,9 +110,13 @@ class Measured:
     cases: np.ndarray  # completions in cases
     completions: np.ndarray  # completions in units of work (cases when there is no work content)
     effective_fte: np.ndarray
+    available: np.ndarray  # available FTE (net of abstraction, ramp-up not deducted)
     elapsed: np.ndarray  # share of each week actually worked
     window: np.ndarray  # indices (into the arrays above) of the window's weeks
     notes: tuple[str, ...]
+    typical: np.ndarray | None = (
+        None  # False for weeks in a seasonal stretch (not evidence of pace)
+    )
 
 
 def measure(inp: PlanInput, abstraction: float | None) -> Measured:
@@ -141,39 +149,63 @@ def measure(inp: PlanInput, abstraction: float | None) -> Measured:
             f"({inp.programme_start:%-d %B %Y}): pace and the forecast use those weeks, not the "
             f"{s.window_weeks} of {setting_name('window_weeks')}."
         )
+    typical = None
+    if s.seasonal and keep.size:
+        from reassess.model.staffing import seasonal_rates
+
+        ends64 = np.array([ends[i] for i in keep], dtype="datetime64[D]")
+        typical = seasonal_rates(s.seasonal, ends64) == 0
+        if not typical[-window:].any() if window else True:
+            typical = None
     return Measured(
+        typical=typical,
         since_start=keep,
         cases=cases,
         completions=completions,
         effective_fte=available * ramp,
+        available=available,
         elapsed=elapsed,
         window=np.arange(n - window, n, dtype=np.int64),
         notes=tuple(notes),
     )
 
 
-def variogram_fit(x: np.ndarray, max_lag: int = 8) -> tuple[float, float] | None:
-    """Weighted least squares of V(lag) = 2 noise^2 + lag drift^2 on the empirical variogram."""
+SIGNAL_TO_NOISE = (0.0, 0.001, 0.003, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+"""The drift-to-noise variance ratios the local-level likelihood is profiled over."""
+
+
+def local_level_fit(x: np.ndarray, weight: np.ndarray) -> tuple[float, float] | None:
+    """Maximum-likelihood noise and drift (sd) of a local level model of ``x``.
+
+    The observation variance of week t is noise^2 / weight[t]; the level steps by drift^2 =
+    q * noise^2. For each q of SIGNAL_TO_NOISE the Kalman filter (diffuse start) gives the
+    likelihood with noise^2 profiled out; the best q wins. None with fewer than 4 weeks."""
     n = x.size
-    lags = range(1, min(max_lag, n // 2) + 1)
-    rows, values, weights = [], [], []
-    for lag in lags:
-        d = x[lag:] - x[:-lag]
-        rows.append((2.0, float(lag)))
-        values.append(float(np.mean(d**2)))
-        weights.append(float(d.size))
-    if len(rows) < 2:
+    if n < 4:
         return None
-    a = np.array(rows) * np.sqrt(weights)[:, None]
-    b = np.array(values) * np.sqrt(weights)
-    (noise2, drift2), *_ = np.linalg.lstsq(a, b, rcond=None)
-    if noise2 < 0:
-        drift2 = max(0.0, float(np.dot(np.array(values), weights) / np.dot(list(lags), weights)))
-        noise2 = 0.0
-    if drift2 < 0:
-        noise2 = max(0.0, float(np.average(values, weights=weights)) / 2)
-        drift2 = 0.0
-    return float(noise2), float(drift2)
+    best: tuple[float, float, float] | None = None
+    for q in SIGNAL_TO_NOISE:
+        level, var = float(x[0]), 1.0 / float(weight[0])
+        sum_sq, sum_log = 0.0, 0.0
+        for t in range(1, n):
+            var += q
+            f = var + 1.0 / float(weight[t])
+            v = float(x[t]) - level
+            sum_sq += v * v / f
+            sum_log += math.log(f)
+            gain = var / f
+            level += gain * v
+            var *= 1.0 - gain
+        scale = sum_sq / (n - 1)
+        if scale <= 0:
+            continue
+        loglik = -0.5 * sum_log - 0.5 * (n - 1) * math.log(scale)
+        if best is None or loglik > best[0]:
+            best = (loglik, scale, q)
+    if best is None:
+        return None
+    _, scale, q = best
+    return scale, q * scale
 
 
 TREND_WEEKS = 26
@@ -201,10 +233,12 @@ def learning_exponent(m: Measured, prior_rate: float) -> float:
     on log work done so far (from the third week, so the start-up pipeline does not count)."""
     b0 = math.log2(1.0 / (1.0 - prior_rate)) if prior_rate < 1 else 0.0
     ok = (m.effective_fte > 0) & (m.completions > 0)
+    if m.typical is not None:
+        ok &= m.typical
     done = np.cumsum(m.completions) - m.completions / 2
     idx = np.flatnonzero(ok)
     idx = idx[idx >= 2]
-    if idx.size < 6:
+    if idx.size < 3:
         return b0
     q = np.log(done[idx])
     x = np.log(m.completions[idx] / m.effective_fte[idx])
@@ -216,7 +250,8 @@ def learning_exponent(m: Measured, prior_rate: float) -> float:
     resid = x - x.mean() - slope * qc
     se2 = float(np.sum(resid**2) / max(1, idx.size - 2) / sxx)
     w_prior, w_data = 1.0 / LEARNING_PRIOR_SD**2, 1.0 / max(se2, 1e-9)
-    return (b0 * w_prior + slope * w_data) / (w_prior + w_data)
+    # Experience does not make a team slower: a fall in pace is drift, not negative learning.
+    return max(0.0, (b0 * w_prior + slope * w_data) / (w_prior + w_data))
 
 
 def filtered_level(
@@ -229,12 +264,18 @@ def filtered_level(
     only the window counts. Returns the filtered log level (the median) and its sd."""
     mean_fte = float(fte.mean())
     level, var = 0.0, 1e6
+    first = True
     for c, f in zip(done, fte, strict=True):
         var += drift * drift
         obs = noise * noise * mean_fte / f
         gain = var / (var + obs)
-        level += gain * (math.log((c + 0.5) / f) - level)
+        step = math.log((c + 0.5) / f) - level
+        if not first:  # a robust filter: one odd week moves the level by at most 2.5 sd
+            limit = 2.5 * math.sqrt(var + obs)
+            step = max(-limit, min(limit, step))
+        level += gain * step
         var *= 1.0 - gain
+        first = False
     return level, math.sqrt(var)
 
 
@@ -257,10 +298,12 @@ def measure_pace(
     if not staffed.any() or (done.sum() <= 0 and override is None):
         return None
     level = float(done[staffed].sum() / fte[staffed].sum())
-    # Log productivity over every measured week with work done (the variogram needs history).
-    ok = (m.effective_fte > 0) & (m.completions > 0)
+    typical = np.ones(m.completions.size, dtype=bool) if m.typical is None else m.typical
+    # Log productivity over every measured, typical week with work done (the variogram needs history).
+    ok = (m.effective_fte > 0) & (m.completions > 0) & typical
     x = np.log(m.completions[ok] / m.effective_fte[ok])
-    fit = variogram_fit(x) if x.size >= 4 else None
+    weight = m.effective_fte[ok] / m.effective_fte[ok].mean() if ok.any() else np.zeros(0)
+    fit = local_level_fit(x, weight)
     increments = max(0, x.size - 1)
     if fit is None:
         noise2 = float(np.var(np.log(done[staffed & (done > 0)] / fte[staffed & (done > 0)])))
@@ -268,14 +311,19 @@ def measure_pace(
         drift2 = drift_prior**2
     else:
         noise2, drift_fit = fit
-        drift2 = (increments * drift_fit + PRIOR_WEEKS * drift_prior**2) / (increments + PRIOR_WEEKS)
+        drift2 = (increments * drift_fit + PRIOR_WEEKS * drift_prior**2) / (
+            increments + PRIOR_WEEKS
+        )
     noise = float(np.clip(math.sqrt(noise2), MIN_NOISE, MAX_NOISE))
     drift = math.sqrt(drift2)
     n_w = int(staffed.sum())
     level_sd = math.sqrt(noise**2 / n_w + drift**2 * n_w / 3)
     learning = learning_exponent(m, learning_rate) if method == "learning" else 0.0
     if method in ("local_level", "local_trend", "learning"):
-        log_level, level_sd = filtered_level(done[staffed], fte[staffed], noise, drift)
+        use = staffed & typical[w]
+        if not use.any():
+            use = staffed
+        log_level, level_sd = filtered_level(done[use], fte[use], noise, drift)
         level = math.exp(log_level + noise * noise / 2)
     trend = 0.0
     empirical: tuple[float, ...] = ()
@@ -292,8 +340,17 @@ def measure_pace(
         f"measured: {done.sum():,.0f} {unit} over {fte[staffed].sum():,.1f} effective "
         f"available FTE-weeks in the last {n_w} week{'s' if n_w != 1 else ''}"
     )
+    cases_w, avail_w = float(m.cases[w].sum()), float(m.available[w].sum())
+    per_available = cases_w / avail_w if avail_w > 0 else 0.0
     if override is not None:
-        level, source = float(override), "scenario: productivity set by the planner"
+        # the planner's cases per available FTE-week, in the model's units per effective FTE-week
+        units_per_case = float(done.sum()) / cases_w if cases_w > 0 else 1.0
+        available_per_effective = (
+            avail_w / float(fte[staffed].sum()) if fte[staffed].sum() > 0 else 1.0
+        )
+        level = float(override) * units_per_case * available_per_effective
+        per_available = float(override)
+        source = "scenario: productivity set by the planner"
     return Pace(
         level=level,
         level_sd=level_sd,
@@ -307,4 +364,5 @@ def measure_pace(
         empirical=empirical,
         learning=learning,
         experience=float(m.completions.sum()),
+        per_available_fte=per_available,
     )

@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -234,7 +233,9 @@ class Plan:
 
         A finished trial's path is held at or below the finish line from its finish week, so
         "at or below the line in week t" is exactly "finished by week t"."""
-        paths = np.full((self.trials if self.sim is not None else 0, weeks + 1), float(self.remaining))
+        paths = np.full(
+            (self.trials if self.sim is not None else 0, weeks + 1), float(self.remaining)
+        )
         if self.sim is None:
             return paths
         done, scope = self._done_and_scope(weeks)
@@ -266,9 +267,13 @@ class Plan:
         is frozen once it finishes, so "at or below the line in week t" is "finished by week t".
         """
         n = self.horizon() if weeks is None else weeks
-        frame = pd.DataFrame({"week_ending": [self.as_of + timedelta(weeks=k) for k in range(n + 1)]})
+        frame = pd.DataFrame(
+            {"week_ending": [self.as_of + timedelta(weeks=k) for k in range(n + 1)]}
+        )
         if self.sim is None or self.status not in ("ok", "not_converging"):
-            return frame.iloc[:1].assign(scope=self.in_scope, finish_line=self.in_scope - self.finish_line)
+            return frame.iloc[:1].assign(
+                scope=self.in_scope, finish_line=self.in_scope - self.finish_line
+            )
         remaining = self.remaining_paths(n)
         scope = order_statistic(self.scope_paths(n), 0.5)
         frame["scope"] = scope
@@ -284,7 +289,15 @@ class Plan:
         n = self.horizon() if weeks is None else weeks
         basis = self.built.basis
         if basis is None:
-            return pd.DataFrame(columns=["week_ending", "headcount_fte", "available_fte", "effective_fte", "abstraction"])
+            return pd.DataFrame(
+                columns=[
+                    "week_ending",
+                    "headcount_fte",
+                    "available_fte",
+                    "effective_fte",
+                    "abstraction",
+                ]
+            )
         p = basis.staffing.paths(self.as_of, n)
         return pd.DataFrame(
             {
@@ -328,7 +341,9 @@ class Plan:
             capacity_cases=capacity,
             capacity_hours=float(available.sum()) * s.productive_hours_per_fte_week,
             demand_cases=demand,
-            demand_hours=None if self.inp.hours_per_case is None else demand * self.inp.hours_per_case,
+            demand_hours=None
+            if self.inp.hours_per_case is None
+            else demand * self.inp.hours_per_case,
             gap_cases=capacity - demand,
             available_fte_needed=needed,
             available_fte_gap=None if needed is None else needed - float(available.mean()),
@@ -350,7 +365,9 @@ def _cost(built: Built, as_of: date, weeks: dict[float, int | None]) -> Cost:
     basis = built.basis
     known = [w for w in weeks.values() if w is not None]
     if basis is None or not known:
-        return Cost(None, None, None, None, None, None, s.loaded_cost_per_fte, s.weeks_per_year, definition)
+        return Cost(
+            None, None, None, None, None, None, s.loaded_cost_per_fte, s.weeks_per_year, definition
+        )
     paths = basis.staffing.paths(as_of, max(known) if max(known) > 0 else 1)
     cum = np.concatenate([[0.0], np.cumsum(paths.expected_headcount())])
     extra = np.concatenate([[0.0], np.cumsum(paths.extra * paths.unit_headcount)])
@@ -394,8 +411,13 @@ def run_plan(inp: PlanInput, levers: Levers | None = None, *, draws: Draws | Non
     target = built.target
     finish_line = int(math.floor((1.0 - s.complete_at_share) * inp.in_scope + 1e-9))
 
-    def plan(status: Status, reason: str, weeks: dict[float, int | None], prob: float | None,
-             sim: Simulation | None) -> Plan:
+    def plan(
+        status: Status,
+        reason: str,
+        weeks: dict[float, int | None],
+        prob: float | None,
+        sim: Simulation | None,
+    ) -> Plan:
         return Plan(
             name=levers.name,
             as_of=inp.as_of,
@@ -432,7 +454,9 @@ def run_plan(inp: PlanInput, levers: Levers | None = None, *, draws: Draws | Non
             f"Complete: {s.complete_at_share:.1%} of the cases in scope are assessed"
             + (f" (since the week ending {long_date(when)})." if when else "."),
         )
-        return plan("done", "", dict.fromkeys(CONFIDENCES, 0), 1.0 if inp.as_of <= target else None, None)
+        return plan(
+            "done", "", dict.fromkeys(CONFIDENCES, 0), 1.0 if inp.as_of <= target else None, None
+        )
     if built.basis is None:
         return plan("cannot_forecast", built.reason, none, None, None)
     basis = built.basis
@@ -451,8 +475,10 @@ def run_plan(inp: PlanInput, levers: Levers | None = None, *, draws: Draws | Non
     if inp.as_of > target:
         notes.append(f"The target date ({long_date(target)}) has passed.")
     target_weeks = (target - inp.as_of).days // 7
-    prob = 0.0 if inp.as_of > target else float(
-        ((sim.finish != NOT_FINISHED) & (sim.finish <= target_weeks)).mean()
+    prob = (
+        0.0
+        if inp.as_of > target
+        else float(((sim.finish != NOT_FINISHED) & (sim.finish <= target_weeks)).mean())
     )
     if weeks[0.50] is None:
         return plan(

@@ -191,7 +191,7 @@ class Staffing:
         )
         loss_effective = current_fte * np.convolve(left_in, gone_effective)[:weeks] * mean_ramp
 
-        start = np.array([self.extra_from or (as_of + timedelta(weeks=1))], dtype="datetime64[D]")
+        start = np.array([self.extra_from or next_monday(as_of)], dtype="datetime64[D]")
         unit_share = in_post_share(start, np.array(["NaT"], dtype="datetime64[D]"), ends)[0]
         unit_ramp = ramp_shares(start, ends, self.ramp_up_weeks)[0]
         return StaffPaths(
@@ -204,6 +204,11 @@ class Staffing:
             abstraction=abstraction,
             extra=float(self.extra_officers),
         )
+
+
+def next_monday(d: date) -> date:
+    """The Monday after a date (extra officers start then unless the planner says otherwise)."""
+    return d + timedelta(days=7 - d.weekday())
 
 
 def attrition_strength(attrition_per_year: float, officers_now: float) -> float:

@@ -25,14 +25,14 @@ differs from the headline only by what its levers change.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from statistics import NormalDist
 
 import numpy as np
 
 from reassess.model.pace import MAX_LEARNING, Pace
-from reassess.model.staffing import StaffPaths, Staffing, attrition_factors
+from reassess.model.staffing import Staffing, StaffPaths, attrition_factors
 
 CHUNKS = (13, 13, 13, 13, 26, 26, 52, 52, 104, 208)
 """Weeks simulated per step, in this order for every trial (then 260 at a time)."""
@@ -271,30 +271,17 @@ def exponent_parts(b: Basis, draws: Draws, paths: StaffPaths, weeks: int) -> Exp
 def weekly_completions(
     e: Exponent, draws: Draws, rows: np.ndarray, start: int, stop: int
 ) -> np.ndarray:
-    """(stop - start) weeks x len(rows) weekly completions of the trials ``rows`` (float32)."""
-    x = np.take(e.table, draws.noise(rows, start, stop))
-    every = rows.size == draws.trials
-    week = start
-    while week < stop:
-        j = int(np.searchsorted(KNOTS, week, side="right") - 1)
-        end = min(stop, KNOTS[j + 1])
-        tau = np.arange(week + 1 - KNOTS[j], end + 1 - KNOTS[j], dtype=np.float32)
-        s0 = e.start[j] if every else e.start[j, rows]
-        s1 = e.slope[j] if every else e.slope[j, rows]
-        part = x[week - start : end - start]
-        part += np.multiply.outer(tau, s1)
-        part += s0
-        if e.extra:
-            keep = np.exp(
-                np.multiply.outer(
-                    e.keep_start[j] + e.keep_slope[j] * tau.astype(np.float64),
-                    e.attrition[rows].astype(np.float64),
-                )
-            )
-            factor = keep * e.fte[week:end, None] + e.extra * e.unit[week:end, None]
-            part += np.log(np.maximum(factor, np.exp(FLOOR))).astype(np.float32)
-        week = end
-    x += e.row[start:stop, None]
+    """(stop - start) weeks x len(rows) weekly completions of the trials ``rows`` (float32).
+
+    With extra officers: exp(...) * (fte * keep ** g + extra * unit), FTE outside the exponent."""
+    x = draws_exponent(e, draws, rows, start, stop)
+    if e.extra:
+        t = np.arange(start, stop)
+        keep = np.exp(
+            np.multiply.outer(_interpolated_keep(e, t), e.attrition[rows].astype(np.float64))
+        )
+        factor = keep * e.fte[start:stop, None] + e.extra * e.unit[start:stop, None]
+        x += np.log(np.maximum(factor, np.exp(FLOOR))).astype(np.float32)
     np.exp(x, out=x)
     return x
 
@@ -364,3 +351,54 @@ def scope_added(sim: Simulation, trials: int, weeks: int) -> np.ndarray:
     upto = np.minimum(np.arange(1, weeks + 1)[None, :], end[:, None])
     cum = np.concatenate([[0.0], sim.scope_cumulative[:weeks]])
     return sim.scope_rates[:, None] * cum[upto]
+
+
+def components(b: Basis, draws: Draws, weeks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """weeks x trials cumulative units of work from the team planned (c0) and from one extra
+    officer (c1), and the units each trial needs by each week (need): a trial with n extra
+    officers has finished by week t when max over s <= t of (c0 + n * c1 - need)[s] >= 0.
+
+    The same draws and formula as ``simulate`` with extra officers (float64 here)."""
+    paths = b.staffing.paths(b.as_of, weeks)
+    with_unit = replace(b, staffing=replace(b.staffing, extra_officers=1.0))
+    e = exponent_parts(with_unit, draws, paths, weeks)
+    rows = np.arange(b.trials)
+    base = np.empty((weeks, b.trials))
+    for start, stop in chunk_bounds(weeks):
+        x = draws_exponent(e, draws, rows, start, stop)
+        base[start:stop] = np.exp(x.astype(np.float64))
+    t = np.arange(weeks)
+    keep = np.exp(np.multiply.outer(_interpolated_keep(e, t), e.attrition.astype(np.float64)))
+    c0 = np.cumsum(base * keep * e.fte[:, None], axis=0)
+    c1 = np.cumsum(base * e.unit[:, None], axis=0)
+    rates = b.scope.rates(draws.scope) * b.scope_unit
+    need = b.need + np.multiply.outer(np.cumsum(b.scope.step(weeks)), rates)
+    return c0, c1, need
+
+
+def _interpolated_keep(e: Exponent, t: np.ndarray) -> np.ndarray:
+    """log(1 - attrition share) of weeks t + 1 (0-based t), interpolated between knots."""
+    week = t + 1
+    j = np.searchsorted(KNOTS, t, side="right") - 1
+    return e.keep_start[j] + e.keep_slope[j] * (week - np.asarray(KNOTS)[j])
+
+
+def draws_exponent(
+    e: Exponent, draws: Draws, rows: np.ndarray, start: int, stop: int
+) -> np.ndarray:
+    """The exponent of ``weekly_completions`` (before exp and the FTE factor)."""
+    x = np.take(e.table, draws.noise(rows, start, stop))
+    every = rows.size == draws.trials
+    week = start
+    while week < stop:
+        j = int(np.searchsorted(KNOTS, week, side="right") - 1)
+        end = min(stop, KNOTS[j + 1])
+        tau = np.arange(week + 1 - KNOTS[j], end + 1 - KNOTS[j], dtype=np.float32)
+        s0 = e.start[j] if every else e.start[j, rows]
+        s1 = e.slope[j] if every else e.slope[j, rows]
+        part = x[week - start : end - start]
+        part += np.multiply.outer(tau, s1)
+        part += s0
+        week = end
+    x += e.row[start:stop, None]
+    return x
