@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from reassess.model.backtest import Case
 from reassess.model.effort import CaseGroup, work_content
 from reassess.model.inputs import (
     History,
@@ -559,8 +560,6 @@ def backtest_cases(
     work: bool = True,
 ):
     """The backtest's cases: every Friday from the ``first``-th until the work is complete."""
-    from reassess.model.backtest import Case
-
     done = prog.finished_week()
     end = done if done is not None else len(prog.fridays)
     actual = prog.fridays[done] if done is not None else None

@@ -153,7 +153,14 @@ def plan_settings(programme: Programme, window_weeks: int | None = None) -> Plan
         sources = [(n, s) for n, s in sources if n != "window_weeks"]
         sources.append(("window_weeks", "chosen on screen (the forecast window)"))
     sources.append(("seasonal", programme.setting(SETTING_KEYS["seasonal"]).source))
-    return PlanSettings(**values, seasonal=seasonal(programme), sources=tuple(sources))
+    weighting = programme.setting(SETTING_KEYS["effort_weighting"])
+    sources.append(("effort_weighting", weighting.source))
+    return PlanSettings(
+        **values,
+        seasonal=seasonal(programme),
+        effort_weighting=bool(weighting.value),
+        sources=tuple(sources),
+    )
 
 
 def recorded_history(

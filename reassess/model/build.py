@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 
 from reassess.model.checks import Problem, check
+from reassess.model.effort import Work
 from reassess.model.inputs import (
     CONFIG_FILE,
     EXTRACT_ABSTRACTIONS,
@@ -50,6 +51,7 @@ class Built:
     problems: tuple[Problem, ...]
     measured: Measured
     target: date
+    work: Work | None = None
 
 
 def _long(d: date) -> str:
@@ -119,7 +121,8 @@ def build(inp: PlanInput, levers: Levers) -> Built:
             levers.abstraction_rate, False, "scenario: abstraction set by the planner"
         )
     configured_rate = None if inp.history.abstraction_measured else settings.abstraction_rate
-    m = measure(replace(inp, settings=settings), configured_rate)
+    work = inp.work if settings.effort_weighting else None
+    m = measure(replace(inp, settings=settings, work=work), configured_rate)
     notes.extend(m.notes)
     since = int(m.since_start.size)
     if 0 < since < settings.window_weeks:
@@ -153,7 +156,6 @@ def build(inp: PlanInput, levers: Levers) -> Built:
         extra_officers=float(levers.extra_officers),
         extra_from=levers.extra_from,
     )
-    work = inp.work
     unit = (
         "units of work (cases weighted by recorded effort)" if work is not None else "completions"
     )
@@ -168,7 +170,16 @@ def build(inp: PlanInput, levers: Levers) -> Built:
 
     def result(basis: Basis | None, reason: str) -> Built:
         return Built(
-            basis, reason, settings, pace, abstraction, tuple(notes), tuple(problems), m, target
+            basis,
+            reason,
+            settings,
+            pace,
+            abstraction,
+            tuple(notes),
+            tuple(problems),
+            m,
+            target,
+            work,
         )
 
     if not abstraction.measured and levers.abstraction_rate is None:

@@ -35,6 +35,7 @@ SETTING_KEYS: dict[str, str] = {
     "drift_per_week": "productivity_drift_per_week",
     "scope_half_life_weeks": "scope_growth_half_life_weeks",
     "learning_per_doubling": "learning_rate_per_doubling",
+    "effort_weighting": "forecast_effort_weighting",
     "planned_changes": "planned_headcount",
     "programme_start": "programme_start",
     "target": "target_date",
@@ -149,7 +150,8 @@ class PlanSettings:
     ``recruitable_extra_officers`` (None: no limit configured) bounds the officers finder's
     answer with a warning. ``complete_at_share``: the work counts as complete once this share of
     the cases in scope are assessed (the last few, parked awaiting material from elsewhere, are
-    tracked case by case). ``drift_per_week``: the prior for how far productivity wanders, the
+    tracked case by case). ``effort_weighting``: forecast units of work (cases weighted by
+    recorded effort, ``PlanInput.work``) instead of cases. ``drift_per_week``: the prior for how far productivity wanders, the
     standard deviation of its weekly change in logs (see docs/forecasting.md).
     """
 
@@ -170,6 +172,7 @@ class PlanSettings:
     drift_per_week: float = 0.03
     scope_half_life_weeks: float = 8.0
     learning_per_doubling: float = 0.15
+    effort_weighting: bool = False
     method: str = "learning"
     sources: tuple[tuple[str, str], ...] = ()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 CURRENT_PLAN = "Current plan"
 
@@ -51,7 +52,7 @@ class Levers:
     def checked(self) -> tuple[Levers, list[str]]:
         """These levers with each nonsensical one set back to "as in the baseline", and why."""
         out: list[str] = []
-        fixed: dict[str, object] = {}
+        fixed: dict[str, Any] = {}
         if self.extra_officers < 0:
             out.append(f"extra officers must be 0 or more, got {self.extra_officers:g}")
             fixed["extra_officers"] = 0

@@ -102,7 +102,7 @@ def _rolled(a: Built, inp: PlanInput, weeks: int, draws: Draws) -> tuple[_Side, 
         if weeks
         else 0.0
     )
-    work = inp.work
+    work = a.work
     done_cases = units if work is None else float(work.cases_for(np.array([units]))[0])
     p = b.pace
     gain = 0.0
@@ -155,7 +155,7 @@ def _side(built: Built, inp: PlanInput, before: PlanInput) -> _Side:
         finish_line=b.finish_line,
         scope=b.scope,
         pace=b.pace,
-        work=inp.work,
+        work=built.work,
         staffing=b.staffing,
     )
 

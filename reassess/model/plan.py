@@ -213,7 +213,7 @@ class Plan:
         assert self.sim is not None and self.built.basis is not None
         units = cumulative(self.sim, self.trials, weeks)
         scope = scope_added(self.sim, self.trials, weeks)
-        work = self.inp.work
+        work = self.built.work
         if work is None:
             return units, scope
         unit = self.built.basis.scope_unit
@@ -321,7 +321,7 @@ class Plan:
         s = self.built.settings
         available = p.expected_available()
         effective_weeks = float(p.expected_effective().sum())
-        work = self.inp.work
+        work = self.built.work
         capacity_units = self.pace.level * effective_weeks
         scope_cases = float(basis.scope.mean * basis.scope.step(weeks).sum())
         demand = self.remaining + scope_cases
