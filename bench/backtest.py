@@ -97,7 +97,7 @@ def raw_outcome(case: Case) -> Outcome:
     )
 
 
-def run(cases: Sequence[Case], method: str, trials: int, **overrides: float) -> list[Outcome]:
+def run(cases: Sequence[Case], method: str, trials: int, **overrides: object) -> list[Outcome]:
     """Score every case with one method (``raw``: today's overview forecast)."""
     from reassess.model.backtest import outcome
     from reassess.model.plan import run_plan
@@ -112,6 +112,19 @@ def run(cases: Sequence[Case], method: str, trials: int, **overrides: float) -> 
             c = replace(c, inp=replace(c.inp, settings=replace(s, method=method)))
             out.append(outcome(c, run_plan(c.inp)))
     return out
+
+
+PHASES = ((0.0, 0.25), (0.25, 0.5), (0.5, 0.75), (0.75, 1.0))
+
+
+def by_phase(cases: Sequence[Case], outcomes: Sequence[Outcome]) -> list[Outcome]:
+    """The outcomes relabelled by the share of the work done at their snapshot."""
+    out = []
+    for case, o in zip(cases, outcomes, strict=True):
+        done = case.inp.assessed / case.inp.in_scope if case.inp.in_scope else 0.0
+        lo, hi = next((a, b) for a, b in PHASES if a <= done < b or (b == 1.0 and done >= a))
+        out.append(replace(o, programme=f"{lo:.0%}-{hi:.0%} done"))
+    return sorted(out, key=lambda o: o.programme)
 
 
 def synthetic_cases(seeds: int) -> list[Case]:
@@ -144,22 +157,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--drift", type=float, default=None, help="productivity_drift_per_week")
     p.add_argument("--half-life", type=float, default=None, help="scope_growth_half_life_weeks")
     p.add_argument("--outcomes", action="store_true", help="print every snapshot's outcome")
+    p.add_argument(
+        "--effort", action="store_true", help="forecast units of work (forecast_effort_weighting)"
+    )
+    p.add_argument(
+        "--phases",
+        action="store_true",
+        help="also pool by how far through the work each snapshot was",
+    )
     args = p.parse_args(argv)
     started = time.perf_counter()
     cases = synthetic_cases(args.seeds) if args.seeds else []
     for folder in args.folder:
         cases.extend(folder_cases(folder, f"folder {folder.name}"))
-    overrides: dict[str, float] = {}
+    overrides: dict[str, object] = {}
     if args.drift is not None:
         overrides["drift_per_week"] = args.drift
     if args.half_life is not None:
         overrides["scope_half_life_weeks"] = args.half_life
+    if args.effort:
+        overrides["effort_weighting"] = True
     print(f"{len(cases)} snapshots ({time.perf_counter() - started:.1f} s to build)")
     for method in args.methods.split(","):
         t = time.perf_counter()
         outcomes = run(cases, method, args.trials, **overrides)
         print(f"\n### {method} ({time.perf_counter() - t:.1f} s)\n")
         print(table(summarise(outcomes)))
+        if args.phases:
+            print()
+            print(table(summarise(by_phase(cases, outcomes))[:-1]))
         if args.outcomes:
             for o in outcomes:
                 print(

@@ -9,7 +9,8 @@ dataclasses in and out; seeded randomness on common random numbers.
 - ``finder``: the officers finder (extra officers against the P85 date).
 - ``movement``: why the P85 date moved since a compare snapshot (scope, pace, staffing).
 - ``backtest``: the forecast's track record against when the work actually finished.
-- ``pace``, ``staffing``, ``trials``, ``build``, ``checks``: the parts ``run_plan`` is made of.
+- ``pace``, ``effort``, ``staffing``, ``trials``, ``build``, ``checks``: the parts ``run_plan`` is
+  made of (pace and its learning curve, work content, staffing paths, the trials, input checks).
 
 See docs/forecasting.md for the method and its backtest.
 """

@@ -7,7 +7,7 @@ forecast and everything else on a page can still be shown beside the message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -145,8 +145,3 @@ def check(inp: PlanInput) -> tuple[PlanSettings, tuple[PlannedChange, ...], list
             )
         )
     return settings, tuple(planned), problems
-
-
-def setting_fields() -> tuple[str, ...]:
-    """Every PlanSettings field (for the reader, which fills them from config)."""
-    return tuple(f.name for f in fields(PlanSettings))

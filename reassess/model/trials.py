@@ -2,12 +2,15 @@
 
 For trial i and week t (t = 1, 2, ... after the as-of date):
 
-    completions[i, t] = level * exp(a_i + W_i(t) + trend(t) + e_it) * FTE_i(t)
+    completions[i, t] = level * exp(a_i + W_i(t) + L(t) + trend(t) + e_it) * FTE_i(t)
     scope_added[i, t] = s_i * 0.5 ** (t / half_life)
 
 - a_i ~ N(0, level_sd^2): the level now is only an estimate;
 - W_i: a random walk in log productivity (drift_sd per sqrt(week)), sampled at fixed knots
   (0, 1, 2, 3, 4, 6, ... 520 weeks) and interpolated, so its spread grows with the horizon;
+- L(t): the learning curve, b * log(work done by week t / work done by now) at the level now
+  (Wright's law; ``pace``), at most log 2;
+- trend(t): a damped trend (the 'local_trend' method only);
 - e_it: weekly noise, one of 256 quantiles of its distribution picked by a random byte;
 - FTE_i(t): effective available FTE (``staffing``): ``fte(t) * (1 - u(t)) ** g_i + extra *
   unit(t)``, where u(t) is the expected share lost to attrition and g_i the trial's own
