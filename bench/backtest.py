@@ -33,28 +33,15 @@ def folder_cases(folder: Path, name: str, first: int = FIRST_SNAPSHOT) -> list[C
     """Cases from a folder of snapshots (a data folder or its snapshots/ folder)."""
     from reassess.config import programme
     from reassess.db import Database
-    from reassess.figures.plan import plan_input, recorded_history
+    from reassess.figures.plan import track_record_cases
     from reassess.snapshots import list_snapshots
 
     snapdir = folder / "snapshots" if (folder / "snapshots").is_dir() else folder
     snaps = list_snapshots(snapdir).snapshots
     if not snaps:
         raise SystemExit(f"{snapdir} holds no snapshots")
-    db = Database()
-    prog = programme()
-    share = float(prog["complete_at_share"])
-    latest = recorded_history(db, snaps[-1], prog, "planner")
-    actual = None
-    for row in latest.itertuples():
-        if row.in_scope > 0 and row.assessed >= share * row.in_scope - 1e-9:
-            actual = row.week_ending
-            break
-    cases = []
-    for snap in snaps[first - 1 :]:
-        if actual is not None and snap.as_of >= actual:
-            break
-        cases.append(Case(name, plan_input(db, snap, prog, "planner"), actual, snaps[-1].as_of))
-    return cases
+    cases = track_record_cases(Database(), snaps, programme(), "planner", first=first)
+    return [replace(c, programme=name) for c in cases]
 
 
 def raw_outcome(case: Case) -> Outcome:

@@ -9,8 +9,15 @@ import pytest
 
 from reassess.config import programme
 from reassess.db import Database
-from reassess.figures.plan import plan_input, plan_settings, recorded_history, weeks_since_start
+from reassess.figures.plan import (
+    plan_input,
+    plan_settings,
+    recorded_history,
+    track_record_cases,
+    weeks_since_start,
+)
 from reassess.ingest import ingest
+from reassess.model.backtest import score
 from reassess.model.plan import run_plan
 from reassess.snapshots import list_snapshots
 from tests import resource_fixtures as rf
@@ -145,3 +152,15 @@ def test_no_abstraction_records_means_the_configured_rate(tmp_path: Path) -> Non
     plan = run_plan(inp)
     assert not plan.abstraction.measured
     assert plan.abstraction.rate == programme()["abstraction_rate"]
+
+
+def test_track_record_cases_give_each_snapshot_with_what_came_after(redated: Path) -> None:
+    snaps = list_snapshots(redated).snapshots
+    cases = track_record_cases(Database(), snaps, programme(), "planner")
+    assert [c.inp.as_of for c in cases] == [JAN23, JAN30, FEB6]
+    assert all(c.actual is None and c.known_until == FEB6 for c in cases)  # not finished yet
+    outcomes = score(cases)
+    assert [o.as_of for o in outcomes] == [JAN23, JAN30, FEB6]
+    for o in outcomes:  # a date still ahead cannot be scored yet; one passed did not hold
+        if o.p85 is not None:
+            assert o.held85 is (None if o.p85 > FEB6 else False)

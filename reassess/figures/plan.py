@@ -14,12 +14,14 @@ app, the CLI and the briefing. It reads, through the query runner:
 - workload_hours_per_case: recorded hours per recent assessment (the capacity in hours);
 - model_case_groups: cases by priority, category and completion week with their recorded
   hours, for the work content (``reassess.model.effort``);
-and the settings in config/programme.toml, each with its source. ``role`` must be one that may
+and the settings in config/programme.toml, each with its source. ``track_record_cases`` gives
+every snapshot's input with what happened after it, for the track record and the backtest. ``role`` must be one that may
 read team-level queries (planner, analyst, commander); the briefing passes its model role.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -27,6 +29,7 @@ import pandas as pd
 
 from reassess.config import ConfigError, Programme
 from reassess.db import Database
+from reassess.model.backtest import Case
 from reassess.model.effort import CaseGroup, Work, work_content
 from reassess.model.inputs import (
     CONFIG_FILE,
@@ -322,3 +325,39 @@ def plan_input(
         work=work(db, snapshot, role, history.week_ending),
         label=snapshot.label,
     )
+
+
+def completed_on(frame: pd.DataFrame, share: float) -> date | None:
+    """The first week ending whose recorded figures count as complete (``recorded_history``)."""
+    for row in frame.itertuples():
+        if row.in_scope > 0 and row.assessed >= share * row.in_scope - 1e-9:
+            return row.week_ending  # type: ignore[no-any-return]
+    return None
+
+
+def track_record_cases(
+    db: Database,
+    snapshots: Sequence[SnapshotInfo],
+    programme: Programme,
+    role: str,
+    *,
+    first: int = 1,
+    window_weeks: int | None = None,
+) -> list[Case]:
+    """One backtest Case per snapshot (from the ``first``-th, oldest first) up to the work's
+    completion: its input, and what the latest snapshot shows happened after it. For the
+    track record (``reassess.model.backtest.score`` and ``summarise``) and ``bench.backtest``."""
+    if not snapshots:
+        return []
+    ordered = sorted(snapshots, key=lambda s: s.as_of)
+    latest = ordered[-1]
+    actual = completed_on(
+        recorded_history(db, latest, programme, role), float(programme["complete_at_share"])
+    )
+    cases = []
+    for snap in ordered[first - 1 :]:
+        if actual is not None and snap.as_of >= actual:
+            break
+        inp = plan_input(db, snap, programme, role, window_weeks=window_weeks)
+        cases.append(Case(snap.label, inp, actual, latest.as_of))
+    return cases
