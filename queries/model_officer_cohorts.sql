@@ -1,0 +1,16 @@
+-- purpose: the people on the review for the planning model, grouped by start date, end date and workstream (no officer reference leaves the query)
+-- grain: one row per start date, end date (null: none) and workstream
+-- params: none
+-- access: team
+-- counts: officers
+-- workstream is 'assessment' until the v2 contract adds officers.workstream; then it becomes
+-- coalesce(o.workstream, 'assessment')
+select
+    o.start_date,
+    o.end_date,
+    'assessment' as workstream,
+    count(*) as officers,
+    sum(o.fte) as fte
+from officers as o
+group by o.start_date, o.end_date
+order by o.start_date, o.end_date nulls last;
