@@ -7,7 +7,7 @@ formula), and any folder of snapshots (``--folder``, e.g. a REASSESS_DATA_DIR bu
 `python -m reassess demo --through 2026-09-25`, so the demo runs to completion).
 
 ``--methods`` compares productivity processes of the model (local_level, local_trend,
-level_only, iid) and ``raw``: today's overview forecast (reassess.forecast: whole weeks of raw
+level_only, iid) and ``raw``: today's overview forecast (reassess.model.forecast: whole weeks of raw
 completions bootstrapped from the window, scope change paired), for reference.
 """
 
@@ -32,9 +32,9 @@ METHODS = ("local_level", "local_trend", "level_only", "iid", "raw")
 def folder_cases(folder: Path, name: str, first: int = FIRST_SNAPSHOT) -> list[Case]:
     """Cases from a folder of snapshots (a data folder or its snapshots/ folder)."""
     from reassess.config import programme
-    from reassess.db import Database
     from reassess.figures.plan import track_record_cases
-    from reassess.snapshots import list_snapshots
+    from reassess.snapshot.listing import list_snapshots
+    from reassess.snapshot.runner import Database
 
     snapdir = folder / "snapshots" if (folder / "snapshots").is_dir() else folder
     snaps = list_snapshots(snapdir).snapshots
@@ -45,8 +45,8 @@ def folder_cases(folder: Path, name: str, first: int = FIRST_SNAPSHOT) -> list[C
 
 
 def raw_outcome(case: Case) -> Outcome:
-    """Today's overview forecast (reassess.forecast) on the same case, to the same finish line."""
-    from reassess.forecast import forecast_completion
+    """Today's overview forecast (reassess.model.forecast) on the same case, to the same finish line."""
+    from reassess.model.forecast import forecast_completion
 
     inp = case.inp
     s = inp.settings

@@ -20,13 +20,13 @@ import numpy as np
 
 from bench.measure import Stats, time_runs, timed
 from reassess.config import programme
-from reassess.db import Database
 from reassess.figures.plan import plan_input
 from reassess.model.finder import find_officers
 from reassess.model.levers import Levers
 from reassess.model.movement import why_moved
 from reassess.model.plan import run_plan
-from reassess.snapshots import list_snapshots
+from reassess.snapshot.listing import list_snapshots
+from reassess.snapshot.runner import Database
 
 
 def fmt(stats: Stats) -> str:

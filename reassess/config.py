@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, get_origin, get_type_hints
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / "config"
@@ -76,6 +76,18 @@ class Programme:
     stale_in_assessment_days: int = _assumption()
     rag_green_probability: float = _assumption()
     rag_amber_probability: float = _assumption()
+    # The planning model (reassess/model; docs/forecasting.md).
+    planned_headcount: list[dict[str, Any]] = _assumption()
+    recruitable_extra_officers: int = _assumption()
+    leaver_replacement_weeks: int = _assumption()
+    cost_weeks_per_year: float = _assumption()
+    complete_at_share: float = _assumption()
+    forecast_max_weeks: int = _assumption()
+    seasonal_abstraction: list[dict[str, Any]] = _assumption()
+    productivity_drift_per_week: float = _assumption()
+    scope_growth_half_life_weeks: float = _assumption()
+    learning_rate_per_doubling: float = _assumption()
+    forecast_effort_weighting: bool = _assumption()
     sources: Mapping[str, Setting] = field(default_factory=dict, repr=False, compare=False)
 
     def setting(self, name: str) -> Setting:
@@ -100,16 +112,24 @@ SECTIONS = {"fact": "facts", "assumption": "assumptions"}
 
 def _typed(path: Path, section: str, name: str, value: Any, kind: Any) -> Any:
     """A TOML value checked against the setting's declared type (an int is a float too)."""
+    kind = get_origin(kind) or kind
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
-    if kind is int and isinstance(value, bool):
+    if kind in (int, float) and isinstance(value, bool):
         value = str(value)
     if not isinstance(value, kind):
         raise ConfigError(f"{path}: [{section}] {name} must be {_TYPE_WORDS[kind]}, got {value!r}")
     return value
 
 
-_TYPE_WORDS = {int: "a whole number", float: "a number", date: "a date (YYYY-MM-DD)", str: "text"}
+_TYPE_WORDS = {
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    date: "a date (YYYY-MM-DD)",
+    str: "text",
+    list: "a list ([ ... ])",
+}
 
 
 def load_programme(path: Path | None = None) -> Programme:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from reassess.config import programme
-from reassess.db import Database
 from reassess.figures.plan import (
     plan_input,
     plan_settings,
@@ -16,10 +15,11 @@ from reassess.figures.plan import (
     track_record_cases,
     weeks_since_start,
 )
-from reassess.ingest import ingest
 from reassess.model.backtest import score
 from reassess.model.plan import run_plan
-from reassess.snapshots import list_snapshots
+from reassess.snapshot.ingest import ingest
+from reassess.snapshot.listing import list_snapshots
+from reassess.snapshot.runner import Database
 from tests import resource_fixtures as rf
 from tests.extracts import append_row, mutate_csv, write_valid_extract
 
@@ -56,7 +56,7 @@ def latest(redated: Path):
 def test_completions_are_as_each_week_recorded_them(latest) -> None:
     inp = plan_input(Database(), latest, programme(), "planner")
     h = inp.history
-    start = programme()["programme_start"]
+    start = programme().programme_start
     assert h.weeks == weeks_since_start(FEB6, start) == 14
     assert h.week_ending[0] == date(2025, 11, 7) and h.week_ending[-1] == FEB6
     by_week = dict(zip(h.week_ending, zip(h.completions, h.as_recorded, strict=True), strict=True))
@@ -99,17 +99,17 @@ def test_settings_and_the_schedule_come_from_config_with_their_sources(latest) -
     inp = plan_input(Database(), latest, prog, "planner", window_weeks=4)
     s = inp.settings
     assert s.window_weeks == 4 and s.source("window_weeks").startswith("chosen on screen")
-    assert s.trials == prog["forecast_trials"] and s.seed == prog["forecast_seed"]
-    assert s.recruitable_extra_officers == prog["recruitable_extra_officers"]
+    assert s.trials == prog.forecast_trials and s.seed == prog.forecast_seed
+    assert s.recruitable_extra_officers == prog.recruitable_extra_officers
     assert (
         s.source("recruitable_extra_officers") == prog.setting("recruitable_extra_officers").source
     )
     assert [(c.effective, c.fte) for c in inp.planned_changes] == [
-        (e["date"], e["fte"]) for e in prog["planned_headcount"]
+        (e["date"], e["fte"]) for e in prog.planned_headcount
     ]
     assert all(c.source for c in inp.planned_changes)
-    assert {x.name for x in s.seasonal} == {e["name"] for e in prog["seasonal_abstraction"]}
-    assert plan_settings(prog).window_weeks == prog["throughput_window_weeks"]
+    assert {x.name for x in s.seasonal} == {e["name"] for e in prog.seasonal_abstraction}
+    assert plan_settings(prog).window_weeks == prog.throughput_window_weeks
 
 
 def test_the_burn_up_as_recorded_keeps_each_weeks_own_figures(latest) -> None:
@@ -151,7 +151,7 @@ def test_no_abstraction_records_means_the_configured_rate(tmp_path: Path) -> Non
     assert inp.history.available_fte == inp.history.headcount_fte
     plan = run_plan(inp)
     assert not plan.abstraction.measured
-    assert plan.abstraction.rate == programme()["abstraction_rate"]
+    assert plan.abstraction.rate == programme().abstraction_rate
 
 
 def test_track_record_cases_give_each_snapshot_with_what_came_after(redated: Path) -> None:

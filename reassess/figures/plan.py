@@ -28,7 +28,6 @@ from typing import Any
 import pandas as pd
 
 from reassess.config import ConfigError, Programme
-from reassess.db import Database
 from reassess.model.backtest import Case
 from reassess.model.effort import CaseGroup, Work, work_content
 from reassess.model.inputs import (
@@ -42,7 +41,8 @@ from reassess.model.inputs import (
     PlanSettings,
     Seasonal,
 )
-from reassess.snapshots import SnapshotInfo
+from reassess.snapshot.listing import SnapshotInfo
+from reassess.snapshot.runner import Database
 
 PLANNED_ABSENCE_WEEKS = 52
 """How far ahead booked leave is read."""
@@ -99,7 +99,7 @@ def seasonal(programme: Programme) -> tuple[Seasonal, ...]:
     """The seasonal_abstraction list of config/programme.toml."""
     key = SETTING_KEYS["seasonal"]
     out = []
-    for i, entry in enumerate(programme[key], start=1):
+    for i, entry in enumerate(getattr(programme, key), start=1):
         where = f"{CONFIG_FILE}: {key} entry {i}"
         if not isinstance(entry, dict) or not {"name", "from", "to", "abstraction"} <= set(entry):
             raise ConfigError(f"{where} must be {{ name, from, to, abstraction }}; got {entry!r}")
@@ -118,7 +118,7 @@ def planned_changes(programme: Programme) -> tuple[PlannedChange, ...]:
     """The planned_headcount schedule of config/programme.toml, each change with its source."""
     key = SETTING_KEYS["planned_changes"]
     out = []
-    for i, entry in enumerate(programme[key], start=1):
+    for i, entry in enumerate(getattr(programme, key), start=1):
         where = f"{CONFIG_FILE}: {key} entry {i}"
         if not isinstance(entry, dict) or not {"date", "fte", "source"} <= set(entry):
             raise ConfigError(
@@ -177,7 +177,7 @@ def recorded_history(
     week's own snapshot where there is one (the burn-up "as recorded"); other weeks carry the
     nearest earlier recorded scope and the assessed counted from completion dates here.
     """
-    start: date = programme["programme_start"]
+    start: date = programme.programme_start
     as_of = snapshot.as_of
     weeks = weeks_since_start(as_of, start)
     columns = [
@@ -312,7 +312,7 @@ def plan_input(
     with_hours = int(hours["completed_with_hours"])
     return PlanInput(
         as_of=snapshot.as_of,
-        programme_start=programme["programme_start"],
+        programme_start=programme.programme_start,
         target=programme.target_date,
         in_scope=in_scope,
         remaining=in_scope - assessed,
@@ -352,7 +352,7 @@ def track_record_cases(
     ordered = sorted(snapshots, key=lambda s: s.as_of)
     latest = ordered[-1]
     actual = completed_on(
-        recorded_history(db, latest, programme, role), float(programme["complete_at_share"])
+        recorded_history(db, latest, programme, role), programme.complete_at_share
     )
     cases = []
     for snap in ordered[first - 1 :]:
