@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from reassess.config import settings
-from reassess.demobuild import build_demo
+from reassess.demo import build_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_THROUGH = date(2026, 6, 26)
@@ -25,7 +25,11 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Keyed by the code that builds it, so a stale demo from older code is never reused.
     digest = hashlib.sha256()
     for src in sorted(
-        [*(ROOT / "reassess").glob("*.py"), *(ROOT / "queries" / "ingest").glob("*.sql")]
+        [
+            *(ROOT / "reassess").rglob("*.py"),
+            *(ROOT / "queries" / "ingest").glob("*.sql"),
+            ROOT / "config" / "programme.toml",
+        ]
     ):
         digest.update(src.read_bytes())
     shared = tmp_path_factory.getbasetemp().parent / f"reassess-demo-{digest.hexdigest()[:12]}"

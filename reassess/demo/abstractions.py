@@ -27,7 +27,9 @@ ANNUAL_LEAVE = (0.115, (1, 2, 3, 5, 10), (0.25, 0.15, 0.10, 0.35, 0.15), (2, 14)
 TRAINING = (0.057, (1, 2, 3), (0.5, 0.3, 0.2), (1, 6))
 OPERATIONAL = (0.0175, (3, 4, 5, 6, 8), (0.2, 0.2, 0.3, 0.15, 0.15), (0, 1))
 OTHER = (0.038, (1,), (1.0,), (0, 2))
-PLANNED: tuple[tuple[str, tuple[float, tuple[int, ...], tuple[float, ...], tuple[int, int]]], ...] = (
+PLANNED: tuple[
+    tuple[str, tuple[float, tuple[int, ...], tuple[float, ...], tuple[int, int]]], ...
+] = (
     ("annual_leave", ANNUAL_LEAVE),
     ("training", TRAINING),
     ("operational_abstraction", OPERATIONAL),
@@ -126,9 +128,9 @@ class Diary:
         day (Christmas leave booked to the bank holidays it spans)."""
         while not is_working_day(first):
             first += 1
-        away = self.away.setdefault(officer.index, set())
         if force:
             self._clear(officer.index, first, add_working_days(first, length - 1))
+        away = self.away.setdefault(officer.index, set())
         days: list[int] = []
         day = first
         while len(days) < length:
@@ -165,11 +167,19 @@ class Diary:
             if s.officer != officer.index or s.last <= officer.end:
                 kept.append(s)
             elif s.first <= officer.end:
-                kept.append(Spell(s.officer, s.first, _last_working_on_or_before(officer.end),
-                                  s.reason, s.known))
+                kept.append(
+                    Spell(
+                        s.officer,
+                        s.first,
+                        _last_working_on_or_before(officer.end),
+                        s.reason,
+                        s.known,
+                    )
+                )
         self.spells = kept
-        self.away[officer.index] = {d for d in self.away.get(officer.index, set())
-                                    if d <= officer.end}
+        self.away[officer.index] = {
+            d for d in self.away.get(officer.index, set()) if d <= officer.end
+        }
 
     def book_week(
         self,
@@ -197,7 +207,9 @@ class Diary:
                     first = told
                 self.book(officer, first, length, reason, told)
 
-    def book_christmas(self, rng: np.random.Generator, officers: list[Officer], monday: int) -> None:
+    def book_christmas(
+        self, rng: np.random.Generator, officers: list[Officer], monday: int
+    ) -> None:
         """Christmas leave, booked in the autumn booking window (once per officer and year)."""
         for k, (opens, closes, first, mid, second, last) in enumerate(CHRISTMASES):
             if not ordinal(opens) <= monday <= ordinal(closes) + 6 or monday > ordinal(first):
@@ -217,7 +229,9 @@ class Diary:
                     n = sum(1 for d in range(ordinal(lo), ordinal(hi) + 1) if is_working_day(d))
                     self.book(officer, ordinal(lo), n, "annual_leave", monday, through=ordinal(hi))
 
-    def book_operations(self, rng: np.random.Generator, officers: list[Officer], monday: int) -> None:
+    def book_operations(
+        self, rng: np.random.Generator, officers: list[Officer], monday: int
+    ) -> None:
         """Officers told this week that they are abstracted to police a big event."""
         for told, first, last, share in OPERATIONS:
             if not monday <= ordinal(told) <= monday + 6:

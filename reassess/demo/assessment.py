@@ -237,7 +237,10 @@ class Casework:
                 self.spent[case] += worked
                 self.remaining[case] -= worked * rate
                 hours -= worked
-                if np.isfinite(self.pause_at[case]) and self.spent[case] >= self.pause_at[case] - 1e-9:
+                if (
+                    np.isfinite(self.pause_at[case])
+                    and self.spent[case] >= self.pause_at[case] - 1e-9
+                ):
                     self.pause_at[case] = np.inf
                     wait = int(self.pause_days[case])
                     self.paused_until[case] = (
@@ -258,10 +261,14 @@ class Casework:
             return
         elif self.year[case] < ARCHIVE_BEFORE_YEAR and rng.random() < ARCHIVE_SHARE:
             self.pause_at[case] = ARCHIVE_AFTER_HOURS
-            self.pause_days[case] = int(rng.integers(ARCHIVE_WAIT_DAYS[0], ARCHIVE_WAIT_DAYS[1] + 1))
+            self.pause_days[case] = int(
+                rng.integers(ARCHIVE_WAIT_DAYS[0], ARCHIVE_WAIT_DAYS[1] + 1)
+            )
         elif rng.random() < ENQUIRY_SHARE:
             self.pause_at[case] = ENQUIRY_AT_SHARE * self.remaining[case]
-            self.pause_days[case] = int(rng.integers(ENQUIRY_WAIT_DAYS[0], ENQUIRY_WAIT_DAYS[1] + 1))
+            self.pause_days[case] = int(
+                rng.integers(ENQUIRY_WAIT_DAYS[0], ENQUIRY_WAIT_DAYS[1] + 1)
+            )
 
     def _complete(self, case: int, officer: Officer, day: int, counts: DayCounts) -> None:
         """The assessment is done: it waits for the team's sergeant."""
@@ -349,9 +356,7 @@ class Casework:
 
     # ------------------------------------------------------------------ people moving
 
-    def colleague(
-        self, staff: Staff, team: str, day: int, exclude: int = -1
-    ) -> Officer | None:
+    def colleague(self, staff: Staff, team: str, day: int, exclude: int = -1) -> Officer | None:
         """Who takes on a case: the least-loaded assessing officer staying on (in the team if
         possible), else anyone still in post tomorrow, a sergeant last."""
         here = [

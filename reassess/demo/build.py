@@ -69,7 +69,9 @@ def resolve_through(text: str | date | None, today: date | None = None) -> date:
     return last_friday_on_or_before(through)
 
 
-def iter_weekly_extracts(seed: int = DEFAULT_SEED, through: date | None = None) -> Iterator[Extract]:
+def iter_weekly_extracts(
+    seed: int = DEFAULT_SEED, through: date | None = None
+) -> Iterator[Extract]:
     """One extract per Friday from the first through `through` (default: last Friday)."""
     through = through or default_through()
     sim = Simulation(seed)
@@ -83,8 +85,8 @@ def iter_weekly_extracts(seed: int = DEFAULT_SEED, through: date | None = None) 
 def extract_on(as_of: date, seed: int = DEFAULT_SEED) -> Extract:
     """The single extract for one Friday (the simulation is run up to it)."""
     last: Extract | None = None
-    for last in iter_weekly_extracts(seed, as_of):
-        pass
+    for extract in iter_weekly_extracts(seed, as_of):
+        last = extract
     if last is None or last.as_of != as_of:
         raise ValueError(f"{as_of.isoformat()} is not a Friday of the demo programme")
     return last

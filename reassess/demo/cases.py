@@ -149,9 +149,7 @@ class CaseBook:
         return len(self.ref)
 
 
-def exact_labels(
-    rng: np.random.Generator, n: int, mix: Sequence[tuple[str, float]]
-) -> np.ndarray:
+def exact_labels(rng: np.random.Generator, n: int, mix: Sequence[tuple[str, float]]) -> np.ndarray:
     """n labels in exactly the mix's shares (largest remainder), shuffled."""
     labels = np.array([name for name, _ in mix], dtype=object)
     shares = np.array([share for _, share in mix], dtype=float)

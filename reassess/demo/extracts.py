@@ -72,7 +72,9 @@ class Extract:
 
 def _text(values: np.ndarray, present: np.ndarray) -> np.ndarray:
     """An object column: the values where present, None elsewhere."""
-    return np.where(present, values, None).astype(object)
+    out = np.full(len(values), None, dtype=object)
+    out[present] = values[present]
+    return out
 
 
 def _dates(days: np.ndarray, present: np.ndarray) -> np.ndarray:

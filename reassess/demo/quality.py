@@ -41,8 +41,13 @@ def friday_edits(rng: np.random.Generator, work: Casework, staff: Staff, friday:
     signed = work.in_scope & (work.status == ASSESSED) & (work.book.finding != "reinvestigate")
     if friday >= ordinal(REDATE_FROM) and rng.random() < REDATE_CHANCE:
         recent = np.flatnonzero(signed & (work.completed >= friday - REDATE_WITHIN_DAYS))
-        for case in rng.choice(recent, size=min(len(recent), 1 + int(rng.integers(REDATE_MAX))),
-                               replace=False) if len(recent) else ():
+        for case in (
+            rng.choice(
+                recent, size=min(len(recent), 1 + int(rng.integers(REDATE_MAX))), replace=False
+            )
+            if len(recent)
+            else ()
+        ):
             _redate(rng, work, int(case))
     if friday >= ordinal(WITHDRAW_FROM) and rng.random() < WITHDRAW_CHANCE:
         old = np.flatnonzero(signed & (work.qa <= friday - WITHDRAW_AFTER_DAYS))

@@ -149,7 +149,8 @@ class Simulation:
     def _initial_queue(self, rng: np.random.Generator) -> None:
         """Day one: the baseline scope queues for allocation (the sweep's records first)."""
         for case, tiebreak in zip(
-            np.flatnonzero(self.work.in_scope), rng.random(int(self.work.in_scope.sum())),
+            np.flatnonzero(self.work.in_scope),
+            rng.random(int(self.work.in_scope.sum())),
             strict=True,
         ):
             self.work.add_to_pool(int(case), float(tiebreak), sweeping=True)
@@ -182,7 +183,9 @@ class Simulation:
             o.end = friday + 7 * weeks
             o.end_known = monday
             self.diary.cancel_after(o)
-            gap = int(rng.integers(REPLACEMENT_WEEKS_AFTER_END[0], REPLACEMENT_WEEKS_AFTER_END[1] + 1))
+            gap = int(
+                rng.integers(REPLACEMENT_WEEKS_AFTER_END[0], REPLACEMENT_WEEKS_AFTER_END[1] + 1)
+            )
             start = o.end + 3 + 7 * gap  # a Monday
             if start <= ordinal(LAST_REPLACEMENT_START):
                 self.staff.pending.append((start, o.team, ASSESSMENT))
@@ -220,7 +223,9 @@ class Simulation:
         working = [o for o in in_post if not diary.is_away(o.index, day)]
         assessing = [o for o in working if o.workstream == ASSESSMENT]
         for i in rng[Stream.WORK].permutation(len(assessing)):
-            work.officer_day(rng[Stream.WORK], rng[Stream.QA], staff, assessing[int(i)], day, counts)
+            work.officer_day(
+                rng[Stream.WORK], rng[Stream.QA], staff, assessing[int(i)], day, counts
+            )
         present = {o.team for o in assessing if o.sergeant}
         covering = [o for o in assessing if o.sergeant]
         for team in list(work.qa_queue):
@@ -258,9 +263,12 @@ class Simulation:
                             key=lambda p: (p.sergeant, len(work.held.get(p.index, [])), p.index),
                         )
                         work.move(case, o, to)
-        assessing = [o for o in self.staff.officers if o.workstream == ASSESSMENT and o.in_post(day)]
+        assessing = [
+            o for o in self.staff.officers if o.workstream == ASSESSMENT and o.in_post(day)
+        ]
         investigators = sorted(
-            (o for o in assessing if not o.sergeant), key=lambda o: (len(work.held.get(o.index, [])), o.index)
+            (o for o in assessing if not o.sergeant),
+            key=lambda o: (len(work.held.get(o.index, [])), o.index),
         )
         for o in investigators:
             held = work.held.get(o.index, [])
@@ -269,7 +277,8 @@ class Simulation:
                 keepers = [
                     p
                     for p in investigators
-                    if p is not o and not p.end_known
+                    if p is not o
+                    and not p.end_known
                     and len(work.held.get(p.index, [])) + len(held) <= MAX_OPEN_CASES
                 ]
                 if keepers:
