@@ -23,8 +23,8 @@ from reassess.demo.people import Officer
 
 # reason: (weekly chance an officer books one, spell lengths in working days and their
 # chances, lead time in weeks (shortest, longest)). Demo assumptions.
-ANNUAL_LEAVE = (0.115, (1, 2, 3, 5, 10), (0.25, 0.15, 0.10, 0.35, 0.15), (2, 14))
-TRAINING = (0.057, (1, 2, 3), (0.5, 0.3, 0.2), (1, 6))
+ANNUAL_LEAVE = (0.13, (1, 2, 3, 5, 10), (0.25, 0.15, 0.10, 0.35, 0.15), (2, 14))
+TRAINING = (0.065, (1, 2, 3), (0.5, 0.3, 0.2), (1, 6))
 OPERATIONAL = (0.0175, (3, 4, 5, 6, 8), (0.2, 0.2, 0.3, 0.15, 0.15), (0, 1))
 OTHER = (0.038, (1,), (1.0,), (0, 2))
 PLANNED: tuple[
@@ -48,14 +48,15 @@ LONG_SICKNESS_DAYS = (10, 30)
 WINTER_WAVE: dict[int, float] = {11: 1.1, 12: 1.6, 1: 2.3, 2: 1.5, 3: 1.1}
 
 # Christmas (demo assumption): booked in the autumn; (booking opens, closes, first day, last day
-# of the first half, first day of the second half, last day). Most take one half or both.
+# of the first half, first day of the second half, last day). Most take one half or both; each
+# half is booked to include the bank holidays it spans, as a duty system records it.
 CHRISTMASES: tuple[tuple[date, date, date, date, date, date], ...] = (
     (
         date(2025, 11, 3),
         date(2025, 11, 21),
         date(2025, 12, 22),
         date(2025, 12, 26),
-        date(2025, 12, 29),
+        date(2025, 12, 25),
         date(2026, 1, 2),
     ),
     (
@@ -63,7 +64,7 @@ CHRISTMASES: tuple[tuple[date, date, date, date, date, date], ...] = (
         date(2026, 11, 13),
         date(2026, 12, 21),
         date(2026, 12, 25),
-        date(2026, 12, 29),
+        date(2026, 12, 25),
         date(2027, 1, 1),
     ),
     (
@@ -71,7 +72,7 @@ CHRISTMASES: tuple[tuple[date, date, date, date, date, date], ...] = (
         date(2027, 11, 12),
         date(2027, 12, 20),
         date(2027, 12, 24),
-        date(2027, 12, 29),
+        date(2027, 12, 25),
         date(2027, 12, 31),
     ),
 )
@@ -125,7 +126,9 @@ class Diary:
         """Book up to `length` free working days from `first`; None if none is free.
 
         A spell booked in full runs to `through` when that is later than its last working
-        day (Christmas leave booked to the bank holidays it spans)."""
+        day, and from `first` itself when that is a bank holiday (Christmas leave is booked
+        over the bank holidays it spans)."""
+        since = first
         while not is_working_day(first):
             first += 1
         if force:
@@ -141,8 +144,9 @@ class Diary:
         if not days:
             return None
         away.update(days)
-        last = max(days[-1], through) if len(days) == length else days[-1]
-        spell = Spell(officer.index, days[0], last, reason, known)
+        full = len(days) == length
+        last = max(days[-1], through) if full else days[-1]
+        spell = Spell(officer.index, since if full else days[0], last, reason, known)
         self.spells.append(spell)
         return spell
 

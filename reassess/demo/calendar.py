@@ -46,15 +46,14 @@ BANK_HOLIDAYS: frozenset[date] = frozenset(
 )
 _HOLIDAY_ORDINALS: frozenset[int] = frozenset(d.toordinal() for d in BANK_HOLIDAYS)
 
-# School holidays (London, demo assumption): when annual leave is most often booked.
+# School holidays (London, demo assumption): when annual leave is most often booked. Christmas
+# is left out: its leave is booked separately, in the autumn (abstractions.CHRISTMASES).
 SCHOOL_HOLIDAYS: tuple[tuple[date, date], ...] = (
-    (date(2025, 12, 22), date(2026, 1, 2)),
     (date(2026, 2, 16), date(2026, 2, 20)),
     (date(2026, 3, 30), date(2026, 4, 10)),
     (date(2026, 5, 25), date(2026, 5, 29)),
     (date(2026, 7, 22), date(2026, 9, 2)),
     (date(2026, 10, 26), date(2026, 10, 30)),
-    (date(2026, 12, 21), date(2027, 1, 1)),
     (date(2027, 2, 15), date(2027, 2, 19)),
     (date(2027, 3, 29), date(2027, 4, 9)),
     (date(2027, 5, 31), date(2027, 6, 4)),

@@ -106,7 +106,7 @@ EFFORT_MAX_HOURS = 60.0
 # The desk-top sweep (demo assumption): a record whose original investigation charged or ended
 # otherwise than NFA, or a single-victim, single-suspect record closed for want of a suspect or
 # for another reason, needs only a check that nothing was missed: about two hours. The team swept these first while files came from archive.
-SWEEP_MEDIAN_HOURS = 1.9
+SWEEP_MEDIAN_HOURS = 2.1
 SWEEP_SIGMA = 0.3
 SWEEP_CATEGORIES_EXCLUDED = frozenset({"organised_group", "institutional"})
 
@@ -251,10 +251,10 @@ def make_casebook(
     ethnicity[recorded] = rng.permutation(ethnicity[recorded])
     ethnicity[~has_suspect] = "not_applicable"
 
-    weight = {"organised_group": 0.6, "institutional": 0.55, "gang_related": 0.35}
+    weight = {"organised_group": 0.4, "institutional": 0.4, "gang_related": 0.2}
     score = (
         np.array([weight.get(c, 0.0) for c in category])
-        + 0.35 * np.log(victims)
+        + 0.2 * np.log(victims)
         + 0.25 * (age < 5)
         + 0.2 * (original == "nfa_victim_declined")
         + rng.normal(0, 0.6, n)
