@@ -391,7 +391,3 @@ class Casework:
         self.held[from_officer.index].remove(case)
         self.officer[case] = to.index
         self.held.setdefault(to.index, []).append(case)
-
-    def open_cases(self, officer: int) -> int:
-        """Cases an officer holds (allocated or in assessment)."""
-        return len(self.held.get(officer, []))

@@ -6,6 +6,7 @@ plain int; ``iso`` turns them back into ``YYYY-MM-DD`` text for the extracts.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date, timedelta
 from enum import IntEnum
 from functools import lru_cache
@@ -103,13 +104,25 @@ def is_working_day(ordinal: int) -> bool:
     return ordinal % 7 not in (6, 0) and ordinal not in _HOLIDAY_ORDINALS
 
 
-def working_days(first: int, last: int) -> list[int]:
-    """Working days from first to last (ordinals, inclusive)."""
-    return [d for d in range(first, last + 1) if is_working_day(d)]
+# Lookup tables over the days the demo can touch (records from 2010, the simulation to 2031).
+_TABLE_FIRST = date(2009, 1, 1).toordinal()
+_TABLE_LAST = date(2031, 12, 31).toordinal()
+_WORKING: tuple[int, ...] = tuple(
+    d for d in range(_TABLE_FIRST, _TABLE_LAST + 1) if is_working_day(d)
+)
+_ISO = np.array(
+    [""] + [date.fromordinal(d).isoformat() for d in range(_TABLE_FIRST, _TABLE_LAST + 1)],
+    dtype=object,
+)
 
 
 def add_working_days(day: int, n: int) -> int:
     """The working day n working days after `day` (n >= 1), or `day` itself for n = 0."""
+    if n <= 0:
+        return day
+    i = bisect_right(_WORKING, day) + n - 1
+    if _TABLE_FIRST <= day and i < len(_WORKING):
+        return _WORKING[i]
     while n > 0:
         day += 1
         if is_working_day(day):
@@ -136,6 +149,8 @@ def iso(day: int) -> str:
 
 def iso_column(days: np.ndarray) -> np.ndarray:
     """Day numbers as an object column of YYYY-MM-DD text ('' where 0)."""
-    values, inverse = np.unique(np.asarray(days, dtype=np.int64), return_inverse=True)
-    text = np.array([iso(int(d)) for d in values], dtype=object)
-    return text[inverse.reshape(-1)]
+    days = np.asarray(days, dtype=np.int64)
+    index = np.where(days > 0, days - _TABLE_FIRST + 1, 0)
+    if len(index) and (index.min() < 0 or index.max() >= len(_ISO)):
+        return np.array([iso(int(d)) for d in days], dtype=object)
+    return _ISO[index]

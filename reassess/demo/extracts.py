@@ -105,10 +105,10 @@ def _cases(sim: Simulation) -> pd.DataFrame:
     allocated = status >= ALLOCATED
     started = status >= IN_ASSESSMENT
     done = status >= AWAITING_QA
-    hours = np.round(work.spent[idx], 1)
     recorded = started & work.records_hours[idx]
-    hours_text = np.char.mod("%.1f", hours).astype(object)
-    return pd.DataFrame(
+    hours_text = np.full(len(idx), None, dtype=object)
+    hours_text[recorded] = [f"{h:.1f}" for h in work.spent[idx][recorded]]
+    return _frame(
         {
             "case_ref": book.ref[idx],
             "reported_date": iso_column(book.reported[idx]),
@@ -128,9 +128,14 @@ def _cases(sim: Simulation) -> pd.DataFrame:
             "qa_date": _dates(work.qa[idx], status == ASSESSED),
             "outcome": _text(book.finding[idx], done),
             "victim_support": np.where(done, book.support[idx], "not_assessed").astype(object),
-            "hours_spent": _text(hours_text, recorded),
+            "hours_spent": hours_text,
         }
     )
+
+
+def _frame(columns: dict[str, object]) -> pd.DataFrame:
+    """A table of object columns (no string-dtype inference: the values are written as they are)."""
+    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in columns.items()})
 
 
 def _officers(sim: Simulation, as_of: date, version: int) -> pd.DataFrame:
@@ -196,6 +201,11 @@ def _reinvestigations(sim: Simulation) -> pd.DataFrame:
     )
 
 
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """One table as UTF-8 CSV with a header row, \n line endings, empty cells for missing."""
+    frame.to_csv(path, index=False, na_rep="", encoding="utf-8", lineterminator="\n")
+
+
 def write_extract(frames: dict[str, pd.DataFrame], folder: Path) -> None:
     """Write each table as <name>.csv (UTF-8, header row); cases.csv is moved in last."""
     folder = Path(folder)
@@ -215,9 +225,7 @@ def write_extract(frames: dict[str, pd.DataFrame], folder: Path) -> None:
             extra = [c for c in frame.columns if c not in columns]
             final = folder / f"{name}.csv"
             temp = folder / f".{name}.csv.tmp"
-            frame.loc[:, [*columns, *extra]].to_csv(
-                temp, index=False, na_rep="", encoding="utf-8", lineterminator="\n"
-            )
+            _write_csv(frame.loc[:, [*columns, *extra]], temp)
             written.append((temp, final))
         for temp, final in written:
             os.replace(temp, final)

@@ -176,11 +176,3 @@ class Staff:
             if o.team == team and o.sergeant and o.in_post(day):
                 return o
         return None
-
-    def teams(self, workstream: str, day: int) -> list[str]:
-        """Team names of a workstream with anyone in post on a day, in order of forming."""
-        seen: dict[str, None] = {}
-        for o in self.officers:
-            if o.workstream == workstream and o.in_post(day):
-                seen.setdefault(o.team, None)
-        return list(seen)

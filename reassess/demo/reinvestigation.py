@@ -123,14 +123,6 @@ class Reinvestigations:
         lag = int(rng.integers(REFERRAL_LAG_DAYS[0], REFERRAL_LAG_DAYS[1] + 1))
         self.incoming.append((add_working_days(signed_off, lag), case))
 
-    def caseload(self, officer: int) -> int:
-        """Open investigations an officer leads."""
-        return sum(
-            1
-            for r in self.items
-            if r.lead == officer and r.stage in ("investigating", "charging_decision")
-        )
-
     def day(self, rng: np.random.Generator, officers: list[Officer], day: int) -> None:
         """One working day of the workstream; `officers` are those working today."""
         self._arrivals(day)

@@ -49,9 +49,7 @@ class Scope:
                 return self.queue.pop(i)
         return None
 
-    def week(
-        self, rng: np.random.Generator, week: int, monday: int, *, sweeping: bool
-    ) -> list[int]:
+    def week(self, rng: np.random.Generator, monday: int, *, sweeping: bool) -> list[int]:
         """This week's finds and duplicates; returns the cases found."""
         found: list[int] = []
         if ordinal(SEARCH_FROM) <= monday <= ordinal(SEARCH_UNTIL):

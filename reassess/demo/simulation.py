@@ -11,7 +11,7 @@ of one that runs on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
@@ -117,7 +117,7 @@ class Simulation:
             self.book, s.investigator_hours_per_reinvestigation
         )
         self.sweeping = True
-        self.last_day_counts = DayCounts()
+        self.week_counts = DayCounts()  # what happened in the last week run (diagnostics)
 
     @property
     def friday(self) -> date:
@@ -134,13 +134,13 @@ class Simulation:
             self._initial_queue(rng[Stream.WORK])
         self._people(rng[Stream.PEOPLE], k, monday, friday)
         self._diary(rng[Stream.DIARY], k, monday)
-        self.scope.week(rng[Stream.SCOPE], k, monday, sweeping=self.sweeping)
+        self.scope.week(rng[Stream.SCOPE], monday, sweeping=self.sweeping)
         counts = DayCounts()
         for day in range(max(monday, self.start), friday + 1):
             if is_working_day(day):
                 self._day(rng, day, counts)
         friday_edits(rng[Stream.QUALITY], self.work, self.staff, friday)
-        self.last_day_counts = counts
+        self.week_counts = counts
         self.week += 1
         return date.fromordinal(friday)
 
@@ -306,14 +306,3 @@ class Simulation:
         officer.end_known = day
         self.diary.cancel_after(officer)
         self.work.handed_over.add(officer.index)
-
-
-def weeks_between(start: date, through: date) -> int:
-    """How many weekly extracts there are from the first Friday through `through`."""
-    first = first_friday(start)
-    return 0 if through < first else (through - first).days // 7 + 1
-
-
-def monday_of(friday: date) -> date:
-    """The Monday of a Friday's week."""
-    return friday - timedelta(days=4)
