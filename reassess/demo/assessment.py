@@ -49,7 +49,7 @@ REWORK_HOURS = (1.0, 4.0)
 ARCHIVE_BEFORE_YEAR = 2016
 ARCHIVE_SHARE = 0.55
 ARCHIVE_AFTER_HOURS = 1.0  # the officer reads what is on the system, then requests the files
-ARCHIVE_WAIT_DAYS = (4, 15)  # working days
+ARCHIVE_WAIT_DAYS = (3, 12)  # working days
 # Demo assumption: other records wait a few days on enquiries (intelligence checks, other
 # units' files), part way through.
 ENQUIRY_SHARE = 0.45
@@ -115,6 +115,7 @@ class Casework:
         self.no_cover: dict[str, tuple[int, int]] = {}  # team -> days without QA cover
         self.focus: dict[int, int] = {}  # officer -> last day they hold only their one case
         self.handed_over: set[int] = set()
+        self.winding_down = False  # nothing left to allocate: the last cases are being finished
 
     # ------------------------------------------------------------------ the pool
 
@@ -182,7 +183,8 @@ class Casework:
         hours = HOURS_PER_DAY * officer.fte
         if officer.sergeant:
             used = self._sign_off(qa_rng, staff, officer.team, day, hours, officer, counts)
-            hours = (hours - used) * SERGEANT_CASEWORK_SHARE
+            share = 1.0 if self.winding_down else SERGEANT_CASEWORK_SHARE
+            hours = (hours - used) * share
         self._top_up(officer, day)
         self._work(rng, staff, officer, day, hours, counts)
 
@@ -316,13 +318,16 @@ class Casework:
         day: int,
         budget: float,
         counts: DayCounts,
+        *,
+        same_day: bool = False,
     ) -> float:
-        """Sign off from the front of a team's queue within `budget` hours."""
+        """Sign off from the front of a team's queue within `budget` hours (assessments
+        completed before today, or today too for the last sign-offs of the phase)."""
         queue = self.qa_queue[team]
         used = 0.0
         while queue and used < budget:
             case = queue[0]
-            if self.completed[case] >= day:
+            if self.completed[case] > day or (self.completed[case] == day and not same_day):
                 break
             queue.popleft()
             used += float(QA_MEDIAN_HOURS * np.exp(rng.normal(0, QA_SIGMA)))
@@ -336,6 +341,14 @@ class Casework:
             if self.book.finding[case] == "reinvestigate":
                 self.referrals.append((case, day))
         return used
+
+    def final_sign_off(
+        self, rng: np.random.Generator, staff: Staff, day: int, counts: DayCounts
+    ) -> None:
+        """With nothing left open, a sergeant at work signs off every assessment still waiting."""
+        for team in list(self.qa_queue):
+            if self.qa_queue[team]:
+                self._clear_queue(rng, staff, team, day, float("inf"), counts, same_day=True)
 
     def reopen(self, case: int, staff: Staff, day: int, rework: float) -> None:
         """Back to in assessment (sent back by QA, or withdrawn): dates and outcome cleared."""

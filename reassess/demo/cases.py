@@ -106,7 +106,7 @@ EFFORT_MAX_HOURS = 60.0
 # The desk-top sweep (demo assumption): a record whose original investigation charged or ended
 # otherwise than NFA, or a single-victim, single-suspect record closed for want of a suspect or
 # for another reason, needs only a check that nothing was missed: about two hours. The team swept these first while files came from archive.
-SWEEP_MEDIAN_HOURS = 2.1
+SWEEP_MEDIAN_HOURS = 1.8
 SWEEP_SIGMA = 0.3
 SWEEP_CATEGORIES_EXCLUDED = frozenset({"organised_group", "institutional"})
 

@@ -17,7 +17,7 @@ from reassess.demo.calendar import ordinal
 
 # Demo assumption: expected records found in the first search week, how fast finds fall off
 # (weeks), and the last week of searching (CALIBRATION: a few hundred in the first months).
-FINDS_FIRST_WEEK = 42.0
+FINDS_FIRST_WEEK = 36.0
 FINDS_DECAY_WEEKS = 5.5
 SEARCH_FROM = date(2025, 11, 10)
 SEARCH_UNTIL = date(2026, 3, 6)

@@ -17,7 +17,13 @@ import numpy as np
 
 from reassess.config import Programme, programme
 from reassess.demo.abstractions import BRIEFING_DAYS, INDUCTION_DAYS, PREBOOKED_WEEKS, Diary
-from reassess.demo.assessment import AWAITING, MAX_OPEN_CASES, Casework, DayCounts
+from reassess.demo.assessment import (
+    AWAITING,
+    AWAITING_QA,
+    MAX_OPEN_CASES,
+    Casework,
+    DayCounts,
+)
 from reassess.demo.calendar import (
     Stream,
     first_friday,
@@ -231,7 +237,7 @@ class Simulation:
         for team in list(work.qa_queue):
             if team not in present and covering:
                 work.cover(rng[Stream.QA], staff, team, day, counts)
-        self._release(day, working)
+        self._release(rng[Stream.QA], day, working, counts)
         for case, signed in work.referrals:
             self.reinvestigations.refer(rng[Stream.REINVESTIGATION], case, signed)
         work.referrals = []
@@ -241,7 +247,9 @@ class Simulation:
             day,
         )
 
-    def _release(self, day: int, working: list[Officer]) -> None:
+    def _release(
+        self, rng: np.random.Generator, day: int, working: list[Officer], counts: DayCounts
+    ) -> None:
         """When nothing is left to allocate, the assessment winds down.
 
         Cases held by anyone away today pass to a colleague at work, so the last ones are not
@@ -253,6 +261,17 @@ class Simulation:
             return
         if self.episodes.held_case is not None and work.status[self.episodes.held_case] == AWAITING:
             return
+        work.winding_down = True
+        if not (work.in_scope & (work.status < AWAITING_QA)).any():
+            # The last assessment is done: the sergeants at work sign off what waits, and the
+            # assessment teams go today.
+            if any(o.sergeant and o.workstream == ASSESSMENT for o in working):
+                work.final_sign_off(rng, self.staff, day, counts)
+            if not any(work.qa_queue.values()) and not (work.in_scope & (work.status < 4)).any():
+                for o in self.staff.officers:
+                    if o.workstream == ASSESSMENT and o.in_post(day):
+                        self._end(o, day, at_once=True)
+                return
         at_work = [o for o in working if o.workstream == ASSESSMENT and not o.end_known]
         if at_work:
             for o in self.staff.officers:
@@ -297,9 +316,10 @@ class Simulation:
             ):
                 self._end(o, day)
 
-    def _end(self, officer: Officer, day: int) -> None:
-        """An officer is released, the work having run out: they go at the end of the week."""
-        friday = day + (4 - date.fromordinal(day).weekday()) % 7
+    def _end(self, officer: Officer, day: int, *, at_once: bool = False) -> None:
+        """An officer is released, the work having run out: they go at the end of the week
+        (or today, `at_once`, when the assessments are all done)."""
+        friday = day if at_once else day + (4 - date.fromordinal(day).weekday()) % 7
         if officer.end and officer.end <= friday:
             return
         officer.end = friday
