@@ -34,7 +34,7 @@ SERIES_FOUND = date(2026, 1, 19)
 SERIES_TEAM = "Review Team 1"
 # A run of online cases linked by an analyst and allocated together.
 ONLINE_SERIES_ON = date(2026, 5, 11)
-ONLINE_SERIES_CASES = 26
+ONLINE_SERIES_CASES = 32
 ONLINE_SERIES_TEAM = "Review Team 5"
 # A sergeant's long sickness, and the days without cover for that team's QA.
 QA_BACKLOG_TEAM = "Review Team 2"

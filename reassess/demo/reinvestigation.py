@@ -41,7 +41,7 @@ STAGES = (
 REFERRAL_LAG_DAYS = (0, 4)
 # Demo assumption: contact attempts an investigator makes a day (an hour each), the chance
 # an attempt reaches the victim, the wait before trying again, and when to stop.
-CONTACT_ATTEMPTS_PER_DAY = 2.0
+CONTACT_ATTEMPTS_PER_DAY = 1.6
 CONTACT_HOURS = 1.0
 CONTACT_SUCCESS = 0.5
 RETRY_AFTER_DAYS = 5
