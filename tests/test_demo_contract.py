@@ -321,3 +321,17 @@ def test_the_source_uses_careful_words() -> None:
         text = path.read_text(encoding="utf-8").lower()
         for word in ("prostitute", "consenting", "promiscuous", "putting themselves at risk"):
             assert word not in text, path.name
+
+
+@pytest.mark.parametrize("seed", [1, 1001])
+def test_other_seeds_keep_the_contract_too(tmp_path: Path, seed: int) -> None:
+    """Another seed's programme, every fourth week to the summer, v1 and v2 rules."""
+    from reassess.demo import write_demo_extracts
+    from tests.demo_weeks import load_week
+
+    written = write_demo_extracts(tmp_path, seed=seed, through=date(2026, 6, 26))
+    for as_of in written[::4] + [written[-1]]:
+        week = load_week(tmp_path / as_of.isoformat())
+        assert case_problems(week) == [], (seed, as_of)
+        if week.reinvestigations is not None:
+            assert reinvestigation_problems(week) == [], (seed, as_of)

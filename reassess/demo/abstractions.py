@@ -158,9 +158,9 @@ class Diary:
                 kept.append(s)
                 continue
             if s.first < first:
-                kept.append(Spell(officer, s.first, _working_day_before(first), s.reason, s.known))
+                kept += _piece(officer, s.first, _working_day_before(first), s)
             if s.last > last:
-                kept.append(Spell(officer, add_working_days(last, 1), s.last, s.reason, s.known))
+                kept += _piece(officer, add_working_days(last, 1), s.last, s)
         self.spells = kept
         self.away[officer] = {d for s in kept if s.officer == officer for d in _days(s)}
 
@@ -171,15 +171,7 @@ class Diary:
             if s.officer != officer.index or s.last <= officer.end:
                 kept.append(s)
             elif s.first <= officer.end:
-                kept.append(
-                    Spell(
-                        s.officer,
-                        s.first,
-                        _last_working_on_or_before(officer.end),
-                        s.reason,
-                        s.known,
-                    )
-                )
+                kept += _piece(s.officer, s.first, _last_working_on_or_before(officer.end), s)
         self.spells = kept
         self.away[officer.index] = {
             d for d in self.away.get(officer.index, set()) if d <= officer.end
@@ -270,6 +262,13 @@ def _leave_week(rng: np.random.Generator, monday: int, lo: int, hi: int) -> int:
         ]
     )
     return int(rng.choice(weeks, p=weight / weight.sum()))
+
+
+def _piece(officer: int, first: int, last: int, spell: Spell) -> list[Spell]:
+    """What is left of a cut spell: one spell, or none if no working day is left in it."""
+    if last < first or not any(is_working_day(d) for d in range(first, last + 1)):
+        return []
+    return [Spell(officer, first, last, spell.reason, spell.known)]
 
 
 def _days(spell: Spell) -> list[int]:
