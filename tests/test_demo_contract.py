@@ -9,8 +9,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from reassess.demo import write_demo_extracts
 from reassess.ingest import ingest
-from tests.demo_weeks import FIRST_FRIDAY, FULL_THROUGH, V2_FROM, Week, days, numbers, status_rank
+from tests.demo_weeks import (
+    FIRST_FRIDAY,
+    FULL_THROUGH,
+    V2_FROM,
+    Week,
+    days,
+    load_week,
+    numbers,
+    status_rank,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -326,9 +336,6 @@ def test_the_source_uses_careful_words() -> None:
 @pytest.mark.parametrize("seed", [1, 1001])
 def test_other_seeds_keep_the_contract_too(tmp_path: Path, seed: int) -> None:
     """Another seed's programme, every fourth week to the summer, v1 and v2 rules."""
-    from reassess.demo import write_demo_extracts
-    from tests.demo_weeks import load_week
-
     written = write_demo_extracts(tmp_path, seed=seed, through=date(2026, 6, 26))
     for as_of in written[::4] + [written[-1]]:
         week = load_week(tmp_path / as_of.isoformat())
