@@ -82,9 +82,17 @@ def weekdays(start: date, end: date) -> np.ndarray:
 
 def available_fte(officers: pd.DataFrame, spells: pd.DataFrame, start: date, end: date) -> float:
     """Sum of fte x (weekdays in post and not abstracted) / 5 over start..end."""
+    fte = officers.fte.astype(float).to_numpy()
+    return float((fte * available_days(officers, spells, start, end)).sum() / 5)
+
+
+def available_days(
+    officers: pd.DataFrame, spells: pd.DataFrame, start: date, end: date
+) -> np.ndarray:
+    """Per officer (in row order): weekdays from start to end in post and not abstracted."""
     grid = weekdays(start, end)
     if len(grid) == 0 or officers.empty:
-        return 0.0
+        return np.zeros(len(officers))
     first = days(officers.start_date).to_numpy(dtype="datetime64[D]")
     last = days(officers.end_date).to_numpy(dtype="datetime64[D]")
     last = np.where(np.isnat(last), np.datetime64("9999-12-31"), last)
@@ -98,8 +106,7 @@ def available_fte(officers: pd.DataFrame, spells: pd.DataFrame, start: date, end
         idx = mine.officer_ref.map(row).to_numpy()
         hit = (grid[None, :] >= lo[:, None]) & (grid[None, :] <= hi[:, None])
         np.logical_or.at(away, idx, hit)
-    fte = officers.fte.astype(float).to_numpy()
-    return float((fte[:, None] * (in_post & ~away)).sum() / 5)
+    return (in_post & ~away).sum(axis=1)
 
 
 def week_start(as_of: date) -> date:

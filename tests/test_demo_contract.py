@@ -333,7 +333,7 @@ def test_the_source_uses_careful_words() -> None:
             assert word not in text, path.name
 
 
-@pytest.mark.parametrize("seed", [1, 1001])
+@pytest.mark.parametrize("seed", [1001])
 def test_other_seeds_keep_the_contract_too(tmp_path: Path, seed: int) -> None:
     """Another seed's programme, every fourth week to the summer, v1 and v2 rules."""
     written = write_demo_extracts(tmp_path, seed=seed, through=date(2026, 6, 26))

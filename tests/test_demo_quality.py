@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from reassess.config import programme
-from tests.demo_weeks import Week, available_fte, days, numbers, status_rank
+from tests.demo_weeks import Week, available_days, days, numbers, status_rank
 
 pytestmark = pytest.mark.slow
 
@@ -112,19 +112,13 @@ def idle_investigators(week: Week, weeks: int) -> list[str]:
     of it, with no assessment completed in it (the workload page's definition)."""
     start = week.as_of - timedelta(days=7 * weeks - 1)
     done = week.cases[days(week.cases.completed_date) >= pd.Timestamp(start)]
-    out = []
     officers = week.assessing[week.assessing.role != "detective_sergeant"]
-    for row in officers.itertuples():
-        if date.fromisoformat(row.start_date) > start:
-            continue
-        if row.end_date and date.fromisoformat(row.end_date) < week.as_of:
-            continue
-        one = officers[officers.officer_ref == row.officer_ref]
-        if available_fte(one, week.abstractions, start, week.as_of) == 0:
-            continue
-        if row.officer_ref not in set(done.officer_ref):
-            out.append(row.officer_ref)
-    return out
+    began = days(officers.start_date) <= pd.Timestamp(start)
+    end = days(officers.end_date)
+    staying = end.isna() | (end >= pd.Timestamp(week.as_of))
+    free = available_days(officers, week.abstractions, start, week.as_of) > 0
+    quiet = ~officers.officer_ref.isin(set(done.officer_ref))
+    return list(officers.officer_ref[began & staying & free & quiet])
 
 
 def test_an_officer_with_no_recent_completion_at_times(demo_weeks: list[Week]) -> None:
