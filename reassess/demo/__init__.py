@@ -31,44 +31,47 @@ so appears in extracts before it is taken); a leaver's end date appears from the
 give notice. The wall clock is used only to choose the default end date (the last Friday on
 or before today).
 
-The story, as the extracts tell it (seed 42):
+The story, as the extracts tell it (seed 42, to 27 November 2026):
 
 - November 2025: 26 officers in four teams start on 3 November. While the files for the full
   assessments come from archive, they sweep the straightforward records (those whose
   original investigation charged, or a single victim and suspect closed for want of a
-  suspect): about 1,100 desk-top checks of about two hours, so the first weeks show 13-15
-  completions per available FTE-week. Carried forward over the planned team (40 from
-  February) that pace would just about finish by 30 April: AMBER, the target reachable if
-  the pace holds. The sweep swamps the sergeants' QA for a fortnight.
+  suspect): about 1,100 desk-top checks of under two hours, so the first three weeks show
+  15-17 completions per available FTE-week. Carried forward over the planned team (41 from
+  mid-February) that pace would just about finish by 30 April: AMBER, the target reachable
+  if the pace holds. The sweep swamps the sergeants' QA for a fortnight.
 - December: the sweep is done; the high-priority assessments (five or so hours each, more for
-  organised-group and institutional cases and old paper files) run at 5-7 per available
-  FTE-week; records found in the searches add about 280 cases by March (a linked series of
+  organised-group and institutional cases and old paper files) run at 6-7 per available
+  FTE-week. Records found in the searches add about 240 cases by March (a linked series of
   30 from one children's home in January, given to one officer, who is overloaded for five
-  weeks); 43 duplicates vanish. Then the Christmas dip (most of the team on leave), a winter
-  sickness wave, and the status turns RED.
-- February 2026: two new teams (40 officers, 41 with the leavers' replacements). New starters
-  learn over four weeks; pace recovers to about 180-200 assessments a week.
+  weeks); about 40 duplicates vanish. Then the Christmas dip (most of the team on leave) and
+  a winter sickness wave: the status turns RED and stays so.
+- February 2026: two new teams (41 officers). New starters learn over four weeks; the pace
+  recovers to 200-250 assessments a week.
 - March: a team's sergeant is off sick for four weeks with no cover for three: that team's
-  QA queue backs up to about 170. A high-priority record found in February waits six weeks
-  unallocated while its scope is argued over. From April, an officer working one very large
-  case alone completes nothing for weeks.
-- 30 April: the target is missed, about 47% assessed. Cases that waited months for another
+  QA queue backs up to about 175. A high-priority record found in February waits six weeks
+  unallocated while its scope is argued over. From mid-April an officer working one very
+  large case alone completes nothing for weeks. In May a run of linked online cases given to
+  one officer overloads them for a fortnight.
+- 30 April: the target is missed, about half assessed. Cases that waited months for another
   agency's material go stale (over 90 days in assessment); a few assessments are sent back
   by QA, withdrawn after sign-off or re-dated; one team never records hours.
-- October: the assessment pool empties; as the work runs out, officers are released at the
-  end of the week; the initial assessments are complete by mid-October 2026.
+- September: the pool of cases awaiting allocation empties; as the work runs out, officers
+  are released at the end of the week; the last assessment is completed in the first week of
+  October 2026 and the assessment teams go.
 - Reinvestigation: every ``reinvestigate`` assessment is referred a few days after its QA
   sign-off. The reinvestigation workstream stands up on 5 January 2026 and grows in six
   waves to 42 by November. The case-management system's reinvestigation module goes live
   with it, so **the first extract that carries reinvestigations.csv, and the workstream
   column in officers.csv, is Friday 9 January 2026** (``extracts.V2_FROM``); earlier
-  extracts are contract v1. Referrals made before then (about 150, from November and
-  December's assessments) appear in that first v2 extract with their own referred dates, so
-  the page's history begins at that snapshot. Victims are contacted (some wait past eight
-  weeks in the winter backlog), most consent, investigations open as lead officers have room
-  (each leads up to six), suspects are identified and arrested over months, the first
-  charges come in the autumn, and by December 2026 hundreds of consented reinvestigations
-  are waiting for an investigator: the demand the workstream cannot meet.
+  extracts are contract v1, and no reinvestigation officer is in a v1 extract. Referrals
+  made before then (about 170, from November and December's assessments) appear in that
+  first v2 extract with their own referred dates, so the page's history begins at that
+  snapshot. Victims are contacted (some wait past eight weeks in the spring backlog), most
+  consent, investigations open as lead officers have room (each leads up to six), suspects
+  are identified and arrested over months, the first charges come in the autumn, and by
+  December 2026 about 500 consented reinvestigations are waiting for an investigator: the
+  demand the workstream cannot meet.
 """
 
 from reassess.demo.build import (
