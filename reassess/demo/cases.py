@@ -118,8 +118,28 @@ SERIES_BOROUGH = ("SE", "Lewisham")
 SERIES_YEARS = (2011, 2014)
 # Cases parked for months awaiting material from another agency (so some go stale, > 90 days).
 STUCK_RECORDS = 7
-
+# Demo assumption: the latest allegation in scope (Beaconport's window ends 31 March 2025).
 LATEST_REPORTED = date(2025, 3, 31)
+
+# Demo assumptions: how many suspects and victims a record concerns.
+GROUP_SUSPECTS_MEAN_EXTRA = 1.4  # organised-group and gang records: 2 + Poisson, at most 10
+SMALL_SUSPECTS_CHANCE = 0.3  # intra-familial, peer, online, other: 1 + Binomial(2, this)
+OTHER_SUSPECTS_MEAN_EXTRA = 1.0  # institutional: 1 + Poisson, at most 6
+NO_SUSPECT_CHANCE = {"nfa_no_suspect": 0.85}  # else 1%
+VICTIMS_GEOMETRIC = {"organised_group": 0.40, "institutional": 0.40}  # else 0.58
+MAX_VICTIMS = (10, 12)
+# Demo assumptions: the triage score that sets priority (highest scores are high priority).
+PRIORITY_CATEGORY_WEIGHT = {"organised_group": 0.4, "institutional": 0.4, "gang_related": 0.2}
+PRIORITY_VICTIMS_WEIGHT = 0.2  # x log(victims)
+PRIORITY_RECENT_WEIGHT = 0.25  # recorded in the last five years
+PRIORITY_DECLINED_WEIGHT = 0.2  # the victim had withdrawn support (nfa_victim_declined)
+PRIORITY_NOISE = 0.6
+# Demo assumptions: what makes an assessment find new lines of enquiry (reinvestigate).
+FINDING_PRIORITY_WEIGHT = {"high": 0.8, "medium": 0.3, "low": 0.0}
+FINDING_RECENT_WEIGHT = 0.25  # recorded in the last eight years
+FINDING_GROUP_WEIGHT = 0.2  # organised-group or gang records
+FINDING_SWEEP_WEIGHT = -1.5  # a desk-top check rarely finds anything
+FINDING_NOISE = 1.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -224,17 +244,22 @@ def make_casebook(
     small = np.isin(category, ["intra_familial", "peer_on_peer", "online", "other"])
     suspects = np.where(
         group,
-        2 + np.minimum(rng.poisson(1.4, n), 8),
-        np.where(small, 1 + rng.binomial(2, 0.3, n), 1 + np.minimum(rng.poisson(1.0, n), 5)),
+        2 + np.minimum(rng.poisson(GROUP_SUSPECTS_MEAN_EXTRA, n), 8),
+        np.where(
+            small,
+            1 + rng.binomial(2, SMALL_SUSPECTS_CHANCE, n),
+            1 + np.minimum(rng.poisson(OTHER_SUSPECTS_MEAN_EXTRA, n), 5),
+        ),
     )
-    no_suspect = np.where(original == "nfa_no_suspect", 0.85, 0.01)
+    no_suspect = np.array([NO_SUSPECT_CHANCE.get(o, 0.01) for o in original])
     suspects = np.where(rng.random(n) < no_suspect, 0, suspects).astype(np.int64)
     victims = np.where(
-        np.isin(category, ["organised_group", "institutional"]),
-        rng.geometric(0.40, n),
+        np.isin(category, list(VICTIMS_GEOMETRIC)),
+        rng.geometric(VICTIMS_GEOMETRIC["organised_group"], n),
         rng.geometric(0.58, n),
     )
-    victims = np.minimum(victims, 10 + rng.integers(0, 3, n)).astype(np.int64)
+    cap = MAX_VICTIMS[0] + rng.integers(0, MAX_VICTIMS[1] - MAX_VICTIMS[0] + 1, n)
+    victims = np.minimum(victims, cap).astype(np.int64)
 
     age = (last - reported) / 365.25
     has_suspect = suspects > 0
@@ -251,13 +276,12 @@ def make_casebook(
     ethnicity[recorded] = rng.permutation(ethnicity[recorded])
     ethnicity[~has_suspect] = "not_applicable"
 
-    weight = {"organised_group": 0.4, "institutional": 0.4, "gang_related": 0.2}
     score = (
-        np.array([weight.get(c, 0.0) for c in category])
-        + 0.2 * np.log(victims)
-        + 0.25 * (age < 5)
-        + 0.2 * (original == "nfa_victim_declined")
-        + rng.normal(0, 0.6, n)
+        np.array([PRIORITY_CATEGORY_WEIGHT.get(c, 0.0) for c in category])
+        + PRIORITY_VICTIMS_WEIGHT * np.log(victims)
+        + PRIORITY_RECENT_WEIGHT * (age < 5)
+        + PRIORITY_DECLINED_WEIGHT * (original == "nfa_victim_declined")
+        + rng.normal(0, PRIORITY_NOISE, n)
     )
     priority = ranked_labels(score, PRIORITY_MIX)
 
@@ -277,12 +301,11 @@ def make_casebook(
 
     # What each assessment will find: reinvestigation more often for serious, recent cases.
     serious = (
-        (priority == "high") * 0.8
-        + (priority == "medium") * 0.3
-        + 0.25 * (age < 8)
-        + 0.2 * group
-        - 1.5 * sweep
-        + rng.normal(0, 1.0, n)
+        np.array([FINDING_PRIORITY_WEIGHT[p] for p in priority])
+        + FINDING_RECENT_WEIGHT * (age < 8)
+        + FINDING_GROUP_WEIGHT * group
+        + FINDING_SWEEP_WEIGHT * sweep
+        + rng.normal(0, FINDING_NOISE, n)
     )
     finding = np.full(n, "no_further_action", dtype=object)
     free = np.ones(n, dtype=bool)

@@ -49,8 +49,10 @@ NOTICE_WEEKS = (3, 6)
 REPLACEMENT_WEEKS_AFTER_END = (4, 8)
 # Demo assumption: leavers are replaced only while the end of the assessments is far off.
 LAST_REPLACEMENT_START = date(2026, 6, 1)
-# Demo assumption: attrition starts after the first month (nobody leaves a brand-new team).
+# Demo assumption: attrition starts after the first month (nobody leaves a brand-new team), and
+# nobody gives notice in their own first four weeks. Sergeants stay for the whole assessment.
 ATTRITION_FROM = date(2025, 12, 1)
+SETTLING_IN_DAYS = 28
 
 
 @dataclass

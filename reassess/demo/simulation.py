@@ -46,6 +46,7 @@ from reassess.demo.people import (
     NOTICE_WEEKS,
     REINVESTIGATION,
     REPLACEMENT_WEEKS_AFTER_END,
+    SETTLING_IN_DAYS,
     Officer,
     Staff,
     Wave,
@@ -183,7 +184,12 @@ class Simulation:
             return
         chance = s.attrition_per_year / 52
         for o in self.staff.in_post(monday, ASSESSMENT):
-            if o.sergeant or o.end_known or o.start > monday - 28 or rng.random() >= chance:
+            if (
+                o.sergeant
+                or o.end_known
+                or o.start > monday - SETTLING_IN_DAYS
+                or rng.random() >= chance
+            ):
                 continue
             weeks = int(rng.integers(NOTICE_WEEKS[0], NOTICE_WEEKS[1] + 1))
             o.end = friday + 7 * weeks
