@@ -179,9 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         prog = None
         if any(f > 1 for f in args.factors):
-            from reassess import demo
-
-            prog = demo.generate_programme(scaling.SEED, scaling.THROUGH)
+            prog = scaling.weekly_tables()
         for factor in args.factors:
             results.scales.append(run_scale(root, factor, args, results, prog))
             if args.workdir is None:
@@ -220,7 +218,7 @@ def run_notes(args: argparse.Namespace) -> list[str]:
         "every team a per-copy name (Review Team 1 / unit 007), so there are N times the cases, "
         "officers and teams with the demo's dates and mixes. They are written as CSV and "
         "ingested by reassess.snapshot.ingest into a temporary folder.",
-        "1x is the demo itself, built by `reassess.demobuild.build_demo` (34 weekly snapshots).",
+        "1x is the demo itself, built by `reassess.demo.build_demo` (34 weekly snapshots, through 2026-06-26).",
     ]
     if any(f >= 100 for f in args.factors):
         notes.append(

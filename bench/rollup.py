@@ -57,9 +57,8 @@ def build_forces(root: Path, forces: int, log: Callable[[str], None]) -> list[tu
     out = []
     for k in range(1, forces + 1):
         name = f"force_{k:02d}"
-        prog = demo.generate_programme(1000 + k, ROLLUP_AS_OF)
         folder = root / name / "extract"
-        demo.write_extract(demo.extract_for(prog, ROLLUP_AS_OF), folder)
+        demo.write_extract(demo.extract_on(ROLLUP_AS_OF, seed=1000 + k).tables, folder)
         result = ingest(
             folder, ROLLUP_AS_OF, root / name / "snapshots", synthetic=True, progress=False
         )

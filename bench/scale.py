@@ -23,6 +23,7 @@ import pandas as pd
 
 from bench.measure import Stats, summarise
 from reassess import demo
+from reassess.demo.calendar import fridays
 from reassess.extract.contract import validate
 from reassess.extract.read import read_extract
 from reassess.snapshot.ingest import ingest
@@ -57,8 +58,19 @@ class ScaleBuild:
 
 
 def all_weeks() -> list[date]:
-    """Every Friday of the demo programme (34 weeks)."""
-    return demo.friday_as_ofs(PROGRAMME_START, THROUGH)
+    """Every Friday of the benchmarked demo programme (34 weeks)."""
+    return fridays(PROGRAMME_START, THROUGH)
+
+
+Weekly = dict[date, dict[str, pd.DataFrame]]
+
+
+def weekly_tables(weeks: Sequence[date] | None = None) -> Weekly:
+    """The demo's extract tables for the given Fridays (default: every benchmarked week)."""
+    wanted = set(weeks if weeks is not None else all_weeks())
+    return {
+        e.as_of: e.tables for e in demo.iter_weekly_extracts(SEED, max(wanted)) if e.as_of in wanted
+    }
 
 
 def scale_frames(frames: dict[str, pd.DataFrame], factor: int) -> dict[str, pd.DataFrame]:
@@ -137,7 +149,7 @@ def build_scale(
     weeks: Sequence[date],
     *,
     ingest_runs: int,
-    programme: demo.SyntheticProgramme | None = None,
+    programme: Weekly | None = None,
     log: Callable[[str], None] = lambda _msg: None,
 ) -> ScaleBuild:
     """Write and ingest the scaled extract of each week into root/<factor>x; measure the last."""
@@ -148,11 +160,11 @@ def build_scale(
     snapshot_dir = data_dir / "snapshots"
     extract_dir = data_dir / "extracts"
     snapshot_dir.mkdir(parents=True, exist_ok=True)
-    prog = programme or demo.generate_programme(SEED, THROUGH)
+    prog = programme if programme is not None else weekly_tables(weeks)
     start = time.perf_counter()
     latest_frames: dict[str, pd.DataFrame] = {}
     for i, as_of in enumerate(weeks):
-        frames = scale_frames(demo.extract_for(prog, as_of), factor)
+        frames = scale_frames(prog[as_of], factor)
         folder = extract_dir / as_of.isoformat()
         demo.write_extract(frames, folder)
         if as_of == weeks[-1]:
@@ -191,7 +203,7 @@ def build_demo_scale(
 ) -> tuple[ScaleBuild, Stats]:
     """The 1x programme built by the real demo builder (timed), then its latest ingest measured."""
     from reassess.config import Settings
-    from reassess.demobuild import build_demo
+    from reassess.demo import build_demo
 
     data_dir = root / "1x"
     samples: list[float] = []

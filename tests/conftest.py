@@ -13,22 +13,52 @@ from pathlib import Path
 import pytest
 
 from reassess.config import settings
-from reassess.demobuild import build_demo
+from reassess.demo import build_demo, write_demo_extracts
+from tests.demo_weeks import FULL_THROUGH, Week, load_weeks
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_THROUGH = date(2026, 6, 26)
 
 
-@pytest.fixture(scope="session")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The full synthetic demo (34 weekly snapshots), built once and shared by xdist workers."""
-    # Keyed by the code that builds it, so a stale demo from older code is never reused.
+def _code_digest() -> str:
+    """A key for the code that builds the demo, so a stale build from older code is never reused."""
     digest = hashlib.sha256()
     for src in sorted(
-        [*(ROOT / "reassess").rglob("*.py"), *(ROOT / "queries" / "ingest").glob("*.sql")]
+        [
+            *(ROOT / "reassess").rglob("*.py"),
+            *(ROOT / "queries" / "ingest").glob("*.sql"),
+            ROOT / "config" / "programme.toml",
+        ]
     ):
         digest.update(src.read_bytes())
-    shared = tmp_path_factory.getbasetemp().parent / f"reassess-demo-{digest.hexdigest()[:12]}"
+    return digest.hexdigest()[:12]
+
+
+@pytest.fixture(scope="session")
+def demo_extracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every weekly extract of the full demo as CSV (nothing ingested), shared by xdist workers."""
+    shared = tmp_path_factory.getbasetemp().parent / f"reassess-demo-csv-{_code_digest()}"
+    shared.mkdir(exist_ok=True)
+    with (shared / ".lock").open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        done = shared / ".built"
+        if not done.exists():
+            write_demo_extracts(shared / "extracts", seed=42, through=FULL_THROUGH)
+            done.touch()
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return shared / "extracts"
+
+
+@pytest.fixture(scope="session")
+def demo_weeks(demo_extracts: Path) -> list[Week]:
+    """The full demo's weekly extracts read back with pandas, oldest first."""
+    return load_weeks(demo_extracts)
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic demo to 26 June 2026 (34 weekly snapshots), built once and shared by xdist workers."""
+    shared = tmp_path_factory.getbasetemp().parent / f"reassess-demo-{_code_digest()}"
     shared.mkdir(exist_ok=True)
     lock = shared / ".lock"
     with lock.open("w") as fh:

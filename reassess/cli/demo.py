@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
+import sys
 from typing import Any
 
-from reassess.cli.common import parse_date
 from reassess.config import settings
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Build the synthetic demo programme: one extract and one snapshot per Friday."""
-    from reassess.demobuild import build_demo
+    from reassess.demo import DemoError, build_demo, resolve_through
 
     cfg = settings()
-    written = build_demo(cfg, seed=args.seed, through=args.through, progress=None)
+    try:
+        through = resolve_through(args.through)
+        built = build_demo(cfg, seed=args.seed, through=through, progress=None)
+    except DemoError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     print(
-        f"Synthetic demo: {written.snapshots} snapshots written to {cfg.snapshot_dir} "
-        f"({written.skipped} already there), extracts in {cfg.extract_dir}."
+        f"Synthetic demo through {built.through.isoformat()}: {built.snapshots} snapshots "
+        f"written to {cfg.snapshot_dir} ({built.skipped} already there), extracts in "
+        f"{cfg.extract_dir}. Generating took {built.generate_seconds:.1f} s, writing CSV "
+        f"{built.write_seconds:.1f} s, ingesting {built.ingest_seconds:.1f} s."
     )
     return 0
 
@@ -27,5 +33,10 @@ def register(sub: Any) -> None:
     """Add the demo command."""
     p = sub.add_parser("demo", help="build the synthetic demo programme")
     p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--through", type=parse_date, default=date(2026, 6, 26))
+    p.add_argument(
+        "--through",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the last weekly extract (default: the last Friday on or before today)",
+    )
     p.set_defaults(handler=cmd_demo)
