@@ -7,7 +7,7 @@ PORT ?= 8501
 DATA_DIR := $(if $(REASSESS_DATA_DIR),$(REASSESS_DATA_DIR),data)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null && [ "$$(id -u)" != 0 ] && echo sudo)
 
-.PHONY: run test lint format bench bench-quick demo deps dev-deps browser oidc clean-data help
+.PHONY: run test lint format bench bench-quick demo deps dev-deps browser node-deps clean-data help
 
 help:
 	@echo "make run    - create .venv, install, build the synthetic demo data if there is none, serve the app"
@@ -35,11 +35,14 @@ browser:
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium fonts-dejavu-core; \
 	fi
 
-# The sign-in test runs a real OpenID Connect provider (npm's oidc-provider) on loopback.
-oidc:
+# The browser tests' npm packages: a real OpenID Connect provider (oidc-provider) for the sign-in
+# test, and axe-core for the accessibility test. Both come from the npm registry, locked.
+node-deps:
 	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q nodejs npm; }
 	@test -f tests/e2e/oidc/node_modules/oidc-provider/package.json || \
 		npm ci --prefix tests/e2e/oidc --no-audit --no-fund --loglevel=error
+	@test -f tests/e2e/axe/node_modules/axe-core/axe.min.js || \
+		npm ci --prefix tests/e2e/axe --no-audit --no-fund --loglevel=error
 
 demo: deps
 	@if ! ls $(DATA_DIR)/snapshots/*.duckdb >/dev/null 2>&1; then \
@@ -54,7 +57,7 @@ run: deps demo
 # First the benchmark regression guard (1x; fails when a page is over 3x its recorded median),
 # then unit, AppTest and hardening tests on both cores; the real-browser tests (pages, sign-in,
 # ten-user load) run last on their own, so the load test measures a quiet machine.
-test: dev-deps browser oidc
+test: dev-deps browser node-deps
 	$(PY) -m bench --quick
 	$(PY) -m pytest -n 2 -q -m "not browser"
 	$(PY) -m pytest -q -m browser

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -43,17 +44,27 @@ def test_every_permitted_page_loads(server: str, browser, role: str) -> None:  #
     assert not errors, errors
 
 
-def test_forbidden_page_by_url_is_not_served(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_forbidden_page_by_url_is_refused_and_audited(server: str, browser, demo_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from reassess.store.audit import AuditLog
+
+    log = AuditLog(demo_dir / "audit")
+    before = len(log.read(date(2000, 1, 1), action="access_denied"))
     page = browser.new_page()
     try:
         page.goto(f"{server}/workload?role=mayors_office")
         wait_ready(page)
-        page.get_by_text("Page not found").first.wait_for(timeout=20_000)
-        assert "/briefing" in page.url
-        assert page.locator("h1").filter(has_text="Briefing").count() == 1
-        assert page.get_by_text("Workload", exact=True).count() == 0
+        page.get_by_text("role cannot open Workload").first.wait_for(timeout=20_000)
+        assert page.locator("[data-testid='stDataFrame']").count() == 0
+        assert page.locator("[data-testid='stMetric']").count() == 0
+        # The refusal is not in the menu (a role with one page has no menu at all).
+        assert (
+            page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Workload").count() == 0
+        )
     finally:
         page.close()
+    refused = log.read(date(2000, 1, 1), action="access_denied")
+    assert len(refused) == before + 1
+    assert refused.iloc[0]["page"] == "workload" and refused.iloc[0]["role"] == "mayors_office"
 
 
 def test_menu_lists_exactly_the_roles_pages(server: str, browser) -> None:  # type: ignore[no-untyped-def]
