@@ -5,7 +5,6 @@
 with c as (
     select
         *,
-        min(_row) over (partition by case_ref) as first_row,
         list_position(
             ['awaiting_allocation', 'allocated', 'in_assessment', 'awaiting_qa', 'assessed'], status
         ) - 1 as rank,
@@ -27,6 +26,9 @@ with c as (
         end as before_qa_name
     from t_cases
 ),
+dups as (
+    select case_ref, min(_row) as first_row from t_cases group by case_ref having count(*) > 1
+),
 officer_refs as (
     select officer_ref as ref from t_officers
     union
@@ -34,9 +36,9 @@ officer_refs as (
 )
 select _row, seq, rule, column_name, value, a1, a2
 from (
-    select _row, 1 as seq, 'duplicate_case' as rule, 'case_ref' as column_name,
-        case_ref as value, first_row::varchar as a1, null as a2
-    from c where _row > first_row
+    select c._row, 1 as seq, 'duplicate_case' as rule, 'case_ref' as column_name,
+        c.case_ref as value, d.first_row::varchar as a1, null as a2
+    from c join dups as d on c.case_ref = d.case_ref where c._row > d.first_row
     union all
     select _row, 2, 'before_scope', 'reported_date', reported_date::varchar, null, null
     from c where reported_date < $earliest

@@ -2,8 +2,11 @@
 -- grain: one row per rule a row of t_officers breaks, in the order a reader meets them
 -- params: as_of date, room integer (how many to return at most)
 with o as (
-    select *, min(_row) over (partition by officer_ref) as first_row
-    from t_officers
+    select o.*, d.first_row
+    from t_officers as o
+    left join (
+        select officer_ref, min(_row) as first_row from t_officers group by officer_ref
+    ) as d on o.officer_ref = d.officer_ref
 )
 select _row, seq, rule, column_name, value, a1
 from (

@@ -239,7 +239,8 @@ def _load_plain(con: duckdb.DuckDBPyConnection, f: CsvFile, width: int, records:
         )
     except duckdb.Error:
         return False
-    row = con.execute(f"select count(*) from {table}_all").fetchone()  # noqa: S608
+    rows = con.execute(f"select count(*) from {table}_all").fetchall()  # noqa: S608
+    row = rows[0] if rows else None
     if row is None or row[0] != records:
         con.execute(f"drop table {table}_all")
         return False

@@ -65,6 +65,16 @@ class Validated:
     warnings: list[Issue] = field(default_factory=list)
 
 
+def define_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """pystrip(v): v without the surrounding whitespace str.strip() removes (fast when none)."""
+    ws = WHITESPACE.replace("'", "''")
+    con.execute(
+        "create or replace temp macro pystrip(v) as case "  # noqa: S608 (a constant)
+        "when ord(v[1]) between 33 and 126 and ord(v[-1]) between 33 and 126 then v "
+        f"else trim(v, '{ws}') end"
+    )
+
+
 def sql_type(col: Column) -> str:
     return SQL_TYPES.get(col.kind, "varchar")
 
@@ -85,6 +95,7 @@ def validate(
     checked: dict[str, Checked] = {}
     headers_ok = True
     checker = CellChecker()
+    define_macros(con)
     for name in VALIDATION_ORDER:
         raw = extract.tables.get(name)
         if raw is None:
@@ -148,7 +159,7 @@ def _check_columns(
 ) -> tuple[Checked, list[Issue]]:
     name = raw.name
     width = len(raw.header)
-    not_blank = " or ".join(f"trim(coalesce(c{i}, ''), $ws) <> ''" for i in range(width))
+    not_blank = " or ".join(f"pystrip(coalesce(c{i}, '')) <> ''" for i in range(width))
     picked = ", ".join(
         f"coalesce(c{positions[c.name]}, '') as {c.name}"
         if c.name in positions
@@ -156,21 +167,17 @@ def _check_columns(
         for c in columns
     )
     con.execute(
-        f"create or replace temp table s_{name} as select _row, {picked} "  # noqa: S608
-        f"from raw_{name} where {not_blank or 'false'}",
-        {"ws": WHITESPACE},
+        f"create or replace temp view s_{name} as select _row, {picked} "  # noqa: S608
+        f"from raw_{name} where {not_blank or 'false'}"
     )
-    if raw.csv is not None and raw.csv.plain:
-        con.execute(f"drop view raw_{name}")
-        con.execute(f"drop table raw_{name}_all")
-    else:
-        con.execute(f"drop table raw_{name}")
+    mapped = [(i, c) for i, c in enumerate(columns) if c.kind != "ref"]
+    registered = _map_columns(con, name, mapped, checker)
     typed: list[str] = []
     bads: list[str] = []
     joins: list[str] = []
     for i, col in enumerate(columns):
         if col.kind == "ref":
-            t = f"trim(s.{col.name}, $ws)"
+            t = f"pystrip(s.{col.name})"
             bad = (
                 f"(case when length(s.{col.name}) > {MAX_CELL_CHARS} then true "
                 f"when {t} = '' then {str(col.required).lower()} "
@@ -178,79 +185,131 @@ def _check_columns(
             )
             typed.append(f"nullif({t}, '') as {col.name}")
         else:
-            _map_column(con, name, col, i, checker)
             joins.append(f"left join m_{name}_{i} as m{i} on s.{col.name} = m{i}.raw")
             bad = f"coalesce(m{i}.bad, true)"
             typed.append(f"m{i}.typed as {col.name}")
         bads.append(f"{bad} as b{i}")
-    con.execute(
-        f"create or replace temp table k_{name} as select s._row, "  # noqa: S608
-        + ", ".join(typed + bads)
-        + f" from s_{name} as s "
-        + " ".join(joins),
-        {"ws": WHITESPACE},
-    )
     any_bad = " or ".join(f"b{i}" for i in range(len(columns)))
     names = ", ".join(c.name for c in columns)
     key = columns[0].name
-    con.execute(
-        f"create or replace temp table t_{name} as select _row, {names} "  # noqa: S608
-        f"from k_{name} where not ({any_bad}) order by _row"
-    )
-    con.execute(
-        f"create or replace temp table failed_{name} as select trim(s.{key}, $ws) as key "  # noqa: S608
+    try:
+        con.execute(
+            f"create or replace temp table k_{name} as select s._row, "  # noqa: S608
+            + ", ".join(typed + bads)
+            + f" from s_{name} as s "
+            + " ".join(joins)
+        )
+    finally:
+        for table in registered:
+            con.unregister(table)
+    failed = _created(
+        con,
+        f"create or replace temp table failed_{name} as select pystrip(s.{key}) as key "  # noqa: S608
         f"from k_{name} as k join s_{name} as s using (_row) where {any_bad}",
-        {"ws": WHITESPACE},
     )
-    branches = " union all ".join(
-        f"select _row, {i} as i from k_{name} where b{i}" for i in range(len(columns))
+    con.execute(
+        f"create or replace temp view t_{name} as select _row, {names} "  # noqa: S608
+        f"from k_{name} where not ({any_bad})"
     )
-    bad_cells = con.execute(
-        f"select _row, i from ({branches}) order by _row, i limit {int(room)}"  # noqa: S608
-    ).fetchall()
+    valid = _count(con, f"k_{name}") - failed
+    bad_cells: list[tuple[int, int]] = []
+    if failed:
+        branches = " union all ".join(
+            f"select _row, {i} as i from k_{name} where b{i}" for i in range(len(columns))
+        )
+        bad_cells = con.execute(
+            f"select _row, i from ({branches}) order by _row, i limit {int(room)}"  # noqa: S608
+        ).fetchall()
     issues = _cell_messages(con, raw, columns, bad_cells, checker)
     issues = sorted(issues + raw.ragged, key=lambda x: x.row or 0)[:room]
-    valid = _count(con, f"t_{name}")
-    failed = _count(con, f"failed_{name}")
-    for i in range(len(columns)):
-        con.execute(f"drop table if exists m_{name}_{i}")
-    con.execute(f"drop table k_{name}")
-    con.execute(f"drop table s_{name}")
+    dropped = (
+        f"drop view raw_{name}; drop table raw_{name}_all"
+        if raw.csv is not None and raw.csv.plain
+        else f"drop table raw_{name}"
+    )
+    con.execute(f"drop view s_{name}; {dropped}")
     return Checked(name, raw.source, valid, failed, frozenset(positions)), issues
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    row = con.execute(f"select count(*) from {table}").fetchone()  # noqa: S608
+    rows = con.execute(f"select count(*) from {table}").fetchall()  # noqa: S608
+    return int(rows[0][0]) if rows else 0
+
+
+def _created(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    """Run a create table ... as select, returning how many rows it made."""
+    rows = con.execute(sql).fetchall()
+    row = rows[0] if rows else None
     return int(row[0]) if row else 0
 
 
-def _map_column(
-    con: duckdb.DuckDBPyConnection, name: str, col: Column, i: int, checker: CellChecker
-) -> None:
-    """m_<name>_<i>: each distinct value of a column, its verdict and its typed value."""
-    values = [
-        r[0]
-        for r in con.execute(f"select distinct {col.name} from s_{name}").fetchall()  # noqa: S608
-    ]
-    bad: list[bool] = []
-    typed: list[Any] = []
-    for v in values:
-        result = checker.check(col, v)
-        is_bad = isinstance(result, Bad)
-        bad.append(is_bad)
-        typed.append(None if is_bad else result)
-    mapping = pa.table(
-        {
-            "raw": pa.array(values, pa.string()),
-            "bad": pa.array(bad, pa.bool_()),
-            "typed": pa.array(typed, ARROW_TYPES.get(col.kind, pa.string())),
-        }
+def _map_columns(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    mapped: list[tuple[int, Column]],
+    checker: CellChecker,
+) -> list[str]:
+    """m_<name>_<i> (registered): each distinct value a column may accept, verdict and typed value.
+
+    One query gathers every column's distinct candidate values; each goes once through the
+    reference check. A value missing from its mapping is bad (see `_candidate`).
+    """
+    if not mapped:
+        return []
+    lists = ", ".join(
+        f"list_filter(list(distinct {c.name}), lambda v: {_candidate(c)})" for _, c in mapped
     )
-    con.register("mapping", mapping)
-    try:
-        con.execute(f"create or replace temp table m_{name}_{i} as select * from mapping")
-    finally:
-        con.unregister("mapping")
+    rows = con.execute(f"select {lists} from s_{name}").fetchall()  # noqa: S608
+    row = rows[0] if rows else None
+    registered: list[str] = []
+    for (i, col), values in zip(mapped, row or [[]] * len(mapped), strict=True):
+        values = values or []
+        bad: list[bool] = []
+        typed: list[Any] = []
+        for v in values:
+            result = checker.check(col, v)
+            is_bad = isinstance(result, Bad)
+            bad.append(is_bad)
+            typed.append(None if is_bad else result)
+        mapping = pa.table(
+            {
+                "raw": pa.array(values, pa.string()),
+                "bad": pa.array(bad, pa.bool_()),
+                "typed": pa.array(typed, ARROW_TYPES.get(col.kind, pa.string())),
+            }
+        )
+        table = f"m_{name}_{i}"
+        con.register(table, mapping)
+        registered.append(table)
+    return registered
+
+
+# Necessary conditions, on ASCII text, for the reference check to accept a value; a value that
+# fails one is bad without asking Python (so a column of 200,000 distinct bits of junk costs one
+# SQL pass). Text with any non-ASCII character always goes to the reference check.
+ASCII_SHAPES = {
+    "date": "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}",
+    "int": "[+-]?[0-9]{1,9}(\\.0+)?",
+    "number": "[+-]?([0-9]{1,9}(\\.[0-9]*)?|\\.[0-9]+)",
+}
+
+
+def _candidate(col: Column) -> str:
+    """SQL over v (a distinct raw value): whether the reference check could accept it."""
+    t = "pystrip(v)"
+    maybe = {
+        "enum": f"list_contains({_literal([c.lower() for c in col.choices])}, lower({t}))",
+        "date": f"regexp_full_match({t}, '{ASCII_SHAPES['date']}')",
+        "int": f"regexp_full_match({t}, '{ASCII_SHAPES['int']}')",
+        "number": f"regexp_full_match({t}, '{ASCII_SHAPES['number']}')",
+        "text": "true",
+    }[col.kind]
+    return f"length(v) <= {MAX_CELL_CHARS} and ({t} = '' or strlen(v) <> length(v) or {maybe})"
+
+
+def _literal(values: list[str]) -> str:
+    """A list of our own constants as a SQL list literal."""
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
 def _cell_messages(

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from reassess import __version__
 from reassess.extract.contract import CONTRACT_VERSION_2, TABLES
@@ -236,11 +237,11 @@ def _follows_v2(con: duckdb.DuckDBPyConnection) -> bool:
     row = con.execute(
         "select count(*) from duckdb_tables() "
         "where database_name = 'prev' and table_name = 'reinvestigations'"
-    ).fetchone()
-    if not row or not row[0]:
+    ).fetchall()
+    if not row or not row[0][0]:
         return False
-    version = con.execute("select max(contract_version) from prev.manifest").fetchone()
-    return bool(version) and version[0] == CONTRACT_VERSION_2  # type: ignore[index]
+    version = con.execute("select max(contract_version) from prev.manifest").fetchall()
+    return bool(version) and version[0][0] == CONTRACT_VERSION_2
 
 
 def _write_manifest(
@@ -279,10 +280,21 @@ def _write_manifest(
             {"f": src.name, "h": src.sha256, "b": src.bytes},
         )
     if warnings:
-        con.executemany(
-            "insert into warnings values (?, ?, ?, ?, ?, ?)",
-            [(w.code, w.file, w.row, w.column, w.value, w.message) for w in warnings],
+        rows = pa.table(
+            {
+                "code": pa.array([w.code for w in warnings], pa.string()),
+                "file": pa.array([w.file for w in warnings], pa.string()),
+                "row_number": pa.array([w.row for w in warnings], pa.int32()),
+                "column_name": pa.array([w.column for w in warnings], pa.string()),
+                "value": pa.array([w.value for w in warnings], pa.string()),
+                "message": pa.array([w.message for w in warnings], pa.string()),
+            }
         )
+        con.register("incoming_warnings", rows)
+        try:
+            con.execute("insert into warnings select * from incoming_warnings")
+        finally:
+            con.unregister("incoming_warnings")
 
 
 def _fsync(path: Path) -> None:
