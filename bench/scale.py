@@ -23,9 +23,7 @@ import pandas as pd
 
 from bench.measure import Stats, summarise
 from reassess import demo
-from reassess.extract.contract import validate
-from reassess.extract.read import read_extract
-from reassess.snapshot.ingest import ingest
+from reassess.snapshot.ingest import check_extract, ingest
 from reassess.snapshot.listing import snapshot_path
 
 SEED = 42
@@ -127,7 +125,7 @@ def measure_latest_ingest(
             os.link(made, final)
         shutil.rmtree(scratch)
     start = time.perf_counter()
-    validate(read_extract(extract).tables, as_of)
+    check_extract(extract, as_of)
     return samples, time.perf_counter() - start
 
 

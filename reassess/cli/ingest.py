@@ -42,7 +42,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     as_of = as_of_date(args.as_of)
     if isinstance(as_of, str):
         return _refused(
-            [f"--as-of, value {args.as_of!r}: {as_of}"],
+            [f"--as-of: value {args.as_of!r}: {as_of}"],
             "The extract was refused: 1 error. Nothing was written.",
         )
     cfg = settings()

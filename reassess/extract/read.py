@@ -28,7 +28,7 @@ from reassess.extract.csvload import (
 from reassess.extract.header import check_width
 from reassess.extract.issues import ExtractError, Issue, refused
 from reassess.extract.limits import Limits
-from reassess.extract.xlsx import count_rows, open_workbook, sheet_rows, too_many_rows
+from reassess.extract.xlsx import open_workbook, sheet_rows
 
 __all__ = ["Extract", "RawTable", "SourceFile", "load_rows", "read_extract", "refused"]
 
@@ -173,7 +173,7 @@ def _read_bytes(path: Path, limits: Limits) -> bytes:
 
 def _read_workbook(path: Path, limits: Limits) -> Extract:
     data = _read_bytes(path, limits)
-    wb, archive = open_workbook(data, path.name, limits)
+    wb, _archive = open_workbook(data, path.name, limits, tuple(TABLES))
     sheets = {s.strip().lower(): s for s in wb.sheetnames}
     issues: list[Issue] = []
     tables: dict[str, RawTable] = {}
@@ -193,8 +193,6 @@ def _read_workbook(path: Path, limits: Limits) -> Extract:
                 )
             continue
         ws = wb[sheet_name]
-        if count_rows(archive, ws._worksheet_path) > limits.max_rows + 1:
-            raise ExtractError([too_many_rows(source, limits)])
         rows = sheet_rows(ws, source, limits)
         try:
             _, header_cells = next(rows)

@@ -39,6 +39,31 @@ def check_parts(archive: zipfile.ZipFile, name: str, limits: Limits) -> None:
             )
 
 
+def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's name and the part that holds it, read from the workbook's own small XML.
+
+    Needed before openpyxl opens the workbook: its read-only mode parses every sheet whole at
+    load when the sheet states no dimension.
+    """
+    import xml.etree.ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    pkg = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+    try:
+        book = ET.fromstring(archive.read("xl/workbook.xml"))
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ET.ParseError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{pkg}Relationship")}
+    parts: dict[str, str] = {}
+    for sheet in book.iter(f"{main}sheet"):
+        target = targets.get(sheet.get(f"{rel_ns}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        parts[sheet.get("name", "")] = part
+    return parts
+
+
 def count_rows(archive: zipfile.ZipFile, part: str) -> int:
     """About how many rows a sheet's XML holds, counted as it unpacks (no XML parsing)."""
     count = 0
@@ -117,7 +142,9 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def open_workbook(data: bytes, name: str, limits: Limits) -> tuple[Any, zipfile.ZipFile]:
+def open_workbook(
+    data: bytes, name: str, limits: Limits, tables: Sequence[str]
+) -> tuple[Any, zipfile.ZipFile]:
     """The workbook (read-only, values only) after its parts passed the limits."""
     from openpyxl import load_workbook
 
@@ -130,6 +157,11 @@ def open_workbook(data: bytes, name: str, limits: Limits) -> tuple[Any, zipfile.
             name, "is not an Excel workbook (.xlsx); save it from Excel as 'Excel Workbook'"
         ) from None
     check_parts(archive, name, limits)
+    for sheet, part in sheet_parts(archive).items():
+        table = sheet.strip().lower()
+        if table in tables and part in archive.namelist():
+            if count_rows(archive, part) > limits.max_rows + 1:
+                raise ExtractError([too_many_rows(f"{name}, sheet {table}", limits)])
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken files

@@ -67,7 +67,8 @@ def check_as_of(as_of: date, lim: Limits, today: date | None = None) -> None:
                     None,
                     as_of.isoformat(),
                     f"is after today ({today.isoformat()}) by more than the "
-                    f"{lim.as_of_future_days} day(s) allowed by "
+                    f"{lim.as_of_future_days} day{'s' if lim.as_of_future_days != 1 else ''} "
+                    "allowed by "
                     f"{lim.setting('as_of_future_days')}; give the date the extract was taken",
                     "limit",
                 )
@@ -94,6 +95,15 @@ def workspace(lim: Limits) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
             con.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def check_extract(source: Path, as_of: date, limits_: Limits | None = None) -> Validated:
+    """Read and validate an extract without writing anything; raise ExtractError if refused."""
+    lim = limits_ or limits()
+    with workspace(lim) as (con, scratch):
+        extract = read_extract(source, lim, scratch)
+        load_rows(con, extract, lim)
+        return validate(con, extract, as_of, lim)
 
 
 def ingest(
