@@ -50,7 +50,7 @@ def rewrite_zip(path: Path, parts: dict[str, Callable[[zipfile.ZipFile], None] |
         for info in old.infolist():
             if info.filename not in parts:
                 new.writestr(info, old.read(info.filename))
-        for name, writer in parts.items():
+        for writer in parts.values():
             if writer is not None:
                 writer(new)
     src.unlink()
@@ -77,14 +77,16 @@ def zeros(total: int) -> Callable[[], Iterator[bytes]]:
     return gen
 
 
-def sheet_xml(rows: Callable[[], Iterator[bytes]], dimension: str = "") -> Callable[[], Iterator[bytes]]:
+def sheet_xml(
+    rows: Callable[[], Iterator[bytes]], dimension: str = ""
+) -> Callable[[], Iterator[bytes]]:
     """A worksheet whose header is the contract's and whose data rows come from `rows`."""
 
     def gen() -> Iterator[bytes]:
         yield (
             b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
             + (f'<dimension ref="{dimension}"/>'.encode() if dimension else b"")
-            + b"<sheetData><row r=\"1\">"
+            + b'<sheetData><row r="1">'
         )
         for i, h in enumerate(CASES_HEADER):
             col = chr(ord("A") + i)
@@ -100,7 +102,9 @@ def many_rows(n: int) -> Callable[[], Iterator[bytes]]:
     def gen() -> Iterator[bytes]:
         batch: list[bytes] = []
         for r in range(2, n + 2):
-            batch.append(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>X</t></is></c></row>' % (r, r))
+            batch.append(
+                b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>X</t></is></c></row>' % (r, r)
+            )
             if len(batch) == 10_000:
                 yield b"".join(batch)
                 batch = []
@@ -122,7 +126,9 @@ def one_row_at(number: int) -> Callable[[], Iterator[bytes]]:
 def shared_strings_bomb(folder: Path) -> Path:
     """A workbook of a few MB whose shared strings unpack to 300 MB."""
     path = write_valid_workbook(folder.parent / "extract.xlsx")
-    rewrite_zip(path, {"xl/sharedStrings.xml": streamed("xl/sharedStrings.xml", zeros(300 * 2**20))})
+    rewrite_zip(
+        path, {"xl/sharedStrings.xml": streamed("xl/sharedStrings.xml", zeros(300 * 2**20))}
+    )
     assert path.stat().st_size < 5 * 2**20
     return path
 
@@ -210,12 +216,20 @@ HOSTILE = [
     Hostile(
         "xlsx_shared_strings_bomb",
         shared_strings_bomb,
-        ("extract.xlsx: its part xl/sharedStrings.xml unpacks to 300 MB", "max_xlsx_part_bytes", SETTINGS),
+        (
+            "extract.xlsx: its part xl/sharedStrings.xml unpacks to 300 MB",
+            "max_xlsx_part_bytes",
+            SETTINGS,
+        ),
     ),
     Hostile(
         "xlsx_compression_ratio",
         ratio_bomb,
-        ("extract.xlsx: its part xl/sharedStrings.xml unpacks to", "times its packed size", "max_xlsx_ratio"),
+        (
+            "extract.xlsx: its part xl/sharedStrings.xml unpacks to",
+            "times its packed size",
+            "max_xlsx_ratio",
+        ),
     ),
     Hostile(
         "xlsx_1_500_000_rows",
@@ -225,7 +239,11 @@ HOSTILE = [
     Hostile(
         "xlsx_row_numbered_50_000_000",
         workbook_row_far_below,
-        ("extract.xlsx, sheet cases, row 50000000: is beyond the last row allowed", "max_rows", SETTINGS),
+        (
+            "extract.xlsx, sheet cases, row 50000000: is beyond the last row allowed",
+            "max_rows",
+            SETTINGS,
+        ),
     ),
     Hostile(
         "xlsx_dimension_of_50_000_000_rows",
@@ -266,7 +284,10 @@ HOSTILE = [
     Hostile(
         "full_width_equals",
         text_cell("\uff1dHYPERLINK(1)"),
-        ("officers.csv, row 3, column team: value '＝HYPERLINK(1)'", "must not start with = + - or @"),
+        (
+            "officers.csv, row 3, column team: value '＝HYPERLINK(1)'",
+            "must not start with = + - or @",
+        ),
     ),
     Hostile(
         "as_of_far_future",
@@ -415,7 +436,9 @@ def test_a_full_disk_gives_one_clean_line_and_writes_nothing(
     snapshots = data_dir / "snapshots"
     before = hashes(snapshots)
 
-    status = main(["ingest", str(write_valid_extract(tmp_path / "extract")), "--as-of", LATER.isoformat()])
+    status = main(
+        ["ingest", str(write_valid_extract(tmp_path / "extract")), "--as-of", LATER.isoformat()]
+    )
 
     err = capsys.readouterr().err
     assert status == 1

@@ -196,7 +196,10 @@ BAD_V2 = [
     BadV2(
         "closed_without_a_date",
         cell(RI, 4, "closed_date", ""),
-        ("reinvestigations.csv, row 4, column closed_date: value ''", "is empty but the reinvestigation is closed"),
+        (
+            "reinvestigations.csv, row 4, column closed_date: value ''",
+            "is empty but the reinvestigation is closed",
+        ),
     ),
     BadV2(
         "investigating_without_consent",
@@ -235,12 +238,18 @@ BAD_V2 = [
     BadV2(
         "suspects_empty",
         cell(RI, 3, "suspects_identified", ""),
-        ("reinvestigations.csv, row 3, column suspects_identified: value ''", "is empty; a value is required (a whole number)"),
+        (
+            "reinvestigations.csv, row 3, column suspects_identified: value ''",
+            "is empty; a value is required (a whole number)",
+        ),
     ),
     BadV2(
         "hours_over_5000",
         cell(RI, 2, "hours_spent", "5001"),
-        ("reinvestigations.csv, row 2, column hours_spent: value '5001'", "is too large; expected at most 5000"),
+        (
+            "reinvestigations.csv, row 2, column hours_spent: value '5001'",
+            "is too large; expected at most 5000",
+        ),
     ),
     BadV2(
         "unknown_workstream",

@@ -86,7 +86,9 @@ def reinvestigation_change_warnings(
     when = prev_as_of.isoformat()
     for ref, change, before, after in rows:
         if change == "removed":
-            msg = f"reinvestigation {ref} was in the snapshot of {when} and is gone from this extract"
+            msg = (
+                f"reinvestigation {ref} was in the snapshot of {when} and is gone from this extract"
+            )
             out.append(Issue(source, None, "investigation_ref", ref, msg, "reinvestigation_gone"))
         else:
             msg = f"reinvestigation {ref} went back from {before} to {after} since {when}"

@@ -22,7 +22,6 @@ from reassess.extract.csvload import (
     SourceFile,
     check_header_width,
     load_csv,
-    open_regular,
     scan_csv,
 )
 from reassess.extract.header import check_width

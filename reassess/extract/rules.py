@@ -179,9 +179,7 @@ def check(
         "officers": sources.get("officers", "officers.csv"),
         "cases": sources.get("cases", "cases.csv"),
     }
-    boroughs = pa.table(
-        {"borough": list(BOROUGH_BCU), "bcu": list(BOROUGH_BCU.values())}
-    )
+    boroughs = pa.table({"borough": list(BOROUGH_BCU), "bcu": list(BOROUGH_BCU.values())})
     con.register("contract_boroughs", boroughs)
     issues: list[Issue] = []
     try:

@@ -215,7 +215,8 @@ def _check_columns(
     bad_cells: list[tuple[int, int]] = []
     if failed:
         branches = " union all ".join(
-            f"select _row, {i} as i from k_{name} where b{i}" for i in range(len(columns))
+            f"select _row, {i} as i from k_{name} where b{i}"  # noqa: S608
+            for i in range(len(columns))
         )
         bad_cells = con.execute(
             f"select _row, i from ({branches}) order by _row, i limit {int(room)}"  # noqa: S608

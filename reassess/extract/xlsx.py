@@ -76,9 +76,7 @@ def count_rows(archive: zipfile.ZipFile, part: str) -> int:
     return count
 
 
-def sheet_rows(
-    ws: Any, source: str, limits: Limits
-) -> Iterator[tuple[int, Sequence[Any]]]:
+def sheet_rows(ws: Any, source: str, limits: Limits) -> Iterator[tuple[int, Sequence[Any]]]:
     """(spreadsheet row, cells) of a read-only sheet, refusing rows past the row limit at once.
 
     openpyxl's own iter_rows fills every gap between row numbers (and up to a stated dimension)
@@ -149,7 +147,9 @@ def open_workbook(
     from openpyxl import load_workbook
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise refused(name, "is not an Excel workbook (.xlsx); save it from Excel as 'Excel Workbook'")
+        raise refused(
+            name, "is not an Excel workbook (.xlsx); save it from Excel as 'Excel Workbook'"
+        )
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:

@@ -27,7 +27,12 @@ from reassess.extract.issues import ExtractError, Issue, refused
 from reassess.extract.limits import Limits, limits
 from reassess.extract.read import Extract, load_rows, read_extract
 from reassess.extract.validate import Validated, validate
-from reassess.snapshot.listing import SnapshotInfo, list_snapshots, snapshot_path
+from reassess.snapshot.listing import (
+    SNAPSHOT_RE,
+    SnapshotInfo,
+    _read_manifest,
+    snapshot_path,
+)
 from reassess.snapshot.sql import sql_text
 
 TMP_PREFIX = ".ingest-"
@@ -152,7 +157,9 @@ def ingest(
                 f"check; the limit is set by {lim.setting('duckdb_memory_mb')}",
                 "limit",
             ) from None
-        return _write(con, source, as_of, snapshot_dir, final, replace, synthetic, extract, validated, lim)
+        return _write(
+            con, source, as_of, snapshot_dir, final, replace, synthetic, extract, validated, lim
+        )
 
 
 def _write(
@@ -168,9 +175,7 @@ def _write(
     lim: Limits,
 ) -> IngestResult:
     snapshot_dir.mkdir(parents=True, exist_ok=True)
-    listing = list_snapshots(snapshot_dir)
-    earlier = [s for s in listing.snapshots if s.as_of < as_of]
-    previous = earlier[-1] if earlier else None
+    previous = previous_snapshot(snapshot_dir, as_of)
     tmp = snapshot_dir / f"{TMP_PREFIX}{as_of.isoformat()}-{os.getpid()}-{secrets.token_hex(4)}.tmp"
     warnings = list(validated.warnings)
     try:
@@ -192,7 +197,9 @@ def _write(
                 con.execute("detach prev")
             total = len(warnings)
             warnings = capped(warnings, lim.max_warnings, lim.setting("max_warnings"))
-            _write_manifest(con, source, as_of, synthetic, extract, validated, warnings, total, previous)
+            _write_manifest(
+                con, source, as_of, synthetic, extract, validated, warnings, total, previous
+            )
             con.execute("checkpoint snap")
         finally:
             con.execute("use memory")
@@ -216,6 +223,22 @@ def _write(
         contract_version=validated.version,
         warning_count=total,
     )
+
+
+def previous_snapshot(snapshot_dir: Path, as_of: date) -> SnapshotInfo | None:
+    """The latest readable snapshot before `as_of`, opening only as many files as it takes."""
+    names = sorted(
+        (p for p in snapshot_dir.iterdir() if SNAPSHOT_RE.match(p.name) and p.is_file()),
+        reverse=True,
+    )
+    for path in names:
+        if path.name >= f"{as_of.isoformat()}.duckdb":
+            continue
+        st = path.stat()
+        info = _read_manifest(str(path), (st.st_ino, st.st_size, st.st_mtime_ns))
+        if not isinstance(info, str):
+            return info
+    return None
 
 
 def _quote(path: Path) -> str:

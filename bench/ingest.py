@@ -1,0 +1,142 @@
+"""`python -m bench.ingest [--scales 1,100] [--runs N]`: ingest alone, against DuckDB's read_csv.
+
+Builds the latest two weeks of each scale's extract (as bench/scale.py does), ingests the
+earlier one, then times the latest week's ingest beside it `runs` times, each run preceded by
+DuckDB's own `read_csv` of the same files, and rewrites the section of docs/benchmarks.md
+between the ingest markers (nothing else in the file changes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from bench import scale as scaling
+from bench.measure import Stats, summarise
+from bench.results import load_average
+
+ROOT = Path(__file__).resolve().parent.parent
+BEGIN = "<!-- ingest:begin -->"
+END = "<!-- ingest:end -->"
+
+
+def _fmt(s: Stats) -> str:
+    return f"{s.median:.2f} s (IQR {s.iqr:.2f}; {s.min:.2f}–{s.max:.2f})"
+
+
+def peak_mb(folder: Path, as_of: str, scratch: Path) -> int:
+    """Peak resident memory of one `python -m reassess ingest` of the extract, in MB."""
+    env = {**os.environ, "REASSESS_DATA_DIR": str(scratch), "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reassess", "ingest", str(folder), "--as-of", as_of],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, _, usage = os.wait4(proc.pid, 0)
+    shutil.rmtree(scratch, ignore_errors=True)
+    return usage.ru_maxrss // 1024
+
+
+def measure(root: Path, factor: int, runs: int) -> list[str]:
+    from reassess import demo
+    from reassess.snapshot.ingest import ingest
+
+    prog = demo.generate_programme(scaling.SEED, scaling.THROUGH)
+    weeks = scaling.all_weeks()[-2:]
+    snapshots = root / f"{factor}x" / "snapshots"
+    folders = []
+    for as_of in weeks:
+        folder = root / f"{factor}x" / "extracts" / as_of.isoformat()
+        demo.write_extract(scaling.scale_frames(demo.extract_for(prog, as_of), factor), folder)
+        folders.append(folder)
+    ingest(folders[0], weeks[0], snapshots, synthetic=True, progress=False)
+    load = load_average()
+    samples, _, reads = scaling.measure_latest_ingest(folders[1], weeks[1], snapshots, runs)
+    ing, rc = summarise(samples), summarise(reads)
+    peak = peak_mb(folders[1], weeks[1].isoformat(), root / f"{factor}x" / "peak")
+    cases = sum(1 for _ in (folders[1] / "cases.csv").open(encoding="utf-8")) - 1
+    return [
+        f"{factor}x",
+        f"{cases:,}",
+        f"{scaling.folder_bytes(folders[1], '*.csv') / 1e6:,.1f} MB",
+        _fmt(ing),
+        _fmt(rc),
+        f"{ing.median / rc.median:.1f}x",
+        f"{peak:,} MB",
+        f"{load:.1f} → {load_average():.1f}",
+    ]
+
+
+def render(rows: list[list[str]], runs: int, started: datetime) -> str:
+    header = [
+        "scale",
+        "cases",
+        "extract CSV",
+        "ingest latest week",
+        "DuckDB read_csv",
+        "ratio",
+        "peak memory (CLI)",
+        "load avg",
+    ]
+    lines = [
+        "## Ingest against DuckDB's read_csv",
+        "",
+        f"Measured by `python -m bench.ingest` on {started:%Y-%m-%d %H:%M}, {runs} runs per "
+        "scale: the latest week's extract ingested beside the previous week's snapshot, each "
+        "run preceded by DuckDB's own `read_csv` of the same files (types detected, into "
+        "memory), so both see the same load. *ratio* is ingest's median over read_csv's. "
+        "*peak memory* is one `python -m reassess ingest` of the same extract (its own "
+        "ru_maxrss). Times are medians (IQR; min–max).",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+    ]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def write(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    block = f"{BEGIN}\n{section}\n{END}"
+    if BEGIN in text and END in text:
+        text = text[: text.index(BEGIN)] + block + text[text.index(END) + len(END) :]
+    else:
+        at = text.index("<!-- bench:begin -->")
+        text = text[:at] + block + "\n\n" + text[at:]
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__)
+    parser.add_argument("--scales", default="1,100")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    args = parser.parse_args(argv)
+    started = datetime.now()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="reassess-bench-ingest-") as tmp:
+        for factor in sorted({int(x) for x in args.scales.split(",")}):
+            t0 = time.perf_counter()
+            rows.append(measure(Path(tmp), factor, args.runs))
+            print(f"{factor}x measured in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+            shutil.rmtree(Path(tmp) / f"{factor}x", ignore_errors=True)
+    section = render(rows, args.runs, started)
+    print(section)
+    if not args.no_write:
+        write(args.out, section)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
