@@ -20,11 +20,14 @@ import duckdb
 import pyarrow as pa
 
 from reassess.extract.cells import Bad, CellChecker, blank
+from reassess.extract.columns import (
+    arrow_type,
+    check_columns,
+    define_macros,
+)
 from reassess.extract.contract import (
     CONTRACT_VERSION,
     CONTRACT_VERSION_2,
-    MAX_CELL_CHARS,
-    REF_PATTERN,
     TABLES,
     VALIDATION_ORDER,
     Column,
@@ -34,13 +37,7 @@ from reassess.extract.issues import Issue, raise_if_errors
 from reassess.extract.limits import Limits
 from reassess.extract.read import Extract, RawTable
 
-# What str.strip() removes (every character for which str.isspace() holds), for DuckDB's trim.
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
 SQL_TYPES = {"date": "date", "int": "integer", "number": "double"}
-ARROW_TYPES = {"date": pa.date32(), "int": pa.int64(), "number": pa.float64()}
 BATCH_ROWS = 50_000
 
 
@@ -63,16 +60,6 @@ class Validated:
     counts: dict[str, int]
     sources: dict[str, str]  # table -> how the user names its file or sheet
     warnings: list[Issue] = field(default_factory=list)
-
-
-def define_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """pystrip(v): v without the surrounding whitespace str.strip() removes (fast when none)."""
-    ws = WHITESPACE.replace("'", "''")
-    con.execute(
-        "create or replace temp macro pystrip(v) as case "  # noqa: S608 (a constant)
-        "when ord(v[1]) between 33 and 126 and ord(v[-1]) between 33 and 126 then v "
-        f"else trim(v, '{ws}') end"
-    )
 
 
 def sql_type(col: Column) -> str:
@@ -146,7 +133,7 @@ def _cell_issue(raw: RawTable, rownum: int, col: Column, bad: Bad) -> Issue:
     return Issue(raw.source, rownum, col.name, bad.shown, bad.message)
 
 
-# CSV: whole columns.
+# CSV: whole columns (columns.py), registered with DuckDB as t_<name> and failed_<name>.
 
 
 def _check_columns(
@@ -158,191 +145,16 @@ def _check_columns(
     room: int,
 ) -> tuple[Checked, list[Issue]]:
     name = raw.name
-    width = len(raw.header)
-    not_blank = " or ".join(f"pystrip(coalesce(c{i}, '')) <> ''" for i in range(width))
-    picked = ", ".join(
-        f"coalesce(c{positions[c.name]}, '') as {c.name}"
-        if c.name in positions
-        else f"''::varchar as {c.name}"
-        for c in columns
-    )
-    con.execute(
-        f"create or replace temp view s_{name} as select _row, {picked} "  # noqa: S608
-        f"from raw_{name} where {not_blank or 'false'}"
-    )
-    mapped = [(i, c) for i, c in enumerate(columns) if c.kind != "ref"]
-    registered = _map_columns(con, name, mapped, checker)
-    typed: list[str] = []
-    bads: list[str] = []
-    joins: list[str] = []
-    for i, col in enumerate(columns):
-        if col.kind == "ref":
-            t = f"pystrip(s.{col.name})"
-            bad = (
-                f"(case when length(s.{col.name}) > {MAX_CELL_CHARS} then true "
-                f"when {t} = '' then {str(col.required).lower()} "
-                f"else not regexp_full_match({t}, '{REF_PATTERN}') end)"
-            )
-            typed.append(f"nullif({t}, '') as {col.name}")
-        else:
-            joins.append(f"left join m_{name}_{i} as m{i} on s.{col.name} = m{i}.raw")
-            bad = f"coalesce(m{i}.bad, true)"
-            typed.append(f"m{i}.typed as {col.name}")
-        bads.append(f"{bad} as b{i}")
-    any_bad = " or ".join(f"b{i}" for i in range(len(columns)))
-    names = ", ".join(c.name for c in columns)
-    key = columns[0].name
+    valid, keys, issues = check_columns(con, raw, positions, columns, checker, room)
+    con.register(f"t_{name}", valid)
+    con.register("failed_keys", pa.table({"key": keys}))
     try:
         con.execute(
-            f"create or replace temp table k_{name} as select s._row, "  # noqa: S608
-            + ", ".join(typed + bads)
-            + f" from s_{name} as s "
-            + " ".join(joins)
+            f"create or replace temp table failed_{name} as select key from failed_keys"  # noqa: S608
         )
     finally:
-        for table in registered:
-            con.unregister(table)
-    failed = _created(
-        con,
-        f"create or replace temp table failed_{name} as select pystrip(s.{key}) as key "  # noqa: S608
-        f"from k_{name} as k join s_{name} as s using (_row) where {any_bad}",
-    )
-    con.execute(
-        f"create or replace temp view t_{name} as select _row, {names} "  # noqa: S608
-        f"from k_{name} where not ({any_bad})"
-    )
-    valid = _count(con, f"k_{name}") - failed
-    bad_cells: list[tuple[int, int]] = []
-    if failed:
-        branches = " union all ".join(
-            f"select _row, {i} as i from k_{name} where b{i}"  # noqa: S608
-            for i in range(len(columns))
-        )
-        bad_cells = con.execute(
-            f"select _row, i from ({branches}) order by _row, i limit {int(room)}"  # noqa: S608
-        ).fetchall()
-    issues = _cell_messages(con, raw, columns, bad_cells, checker)
-    issues = sorted(issues + raw.ragged, key=lambda x: x.row or 0)[:room]
-    dropped = (
-        f"drop view raw_{name}; drop table raw_{name}_all"
-        if raw.csv is not None and raw.csv.plain
-        else f"drop table raw_{name}"
-    )
-    con.execute(f"drop view s_{name}; {dropped}")
-    return Checked(name, raw.source, valid, failed, frozenset(positions)), issues
-
-
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    rows = con.execute(f"select count(*) from {table}").fetchall()  # noqa: S608
-    return int(rows[0][0]) if rows else 0
-
-
-def _created(con: duckdb.DuckDBPyConnection, sql: str) -> int:
-    """Run a create table ... as select, returning how many rows it made."""
-    rows = con.execute(sql).fetchall()
-    row = rows[0] if rows else None
-    return int(row[0]) if row else 0
-
-
-def _map_columns(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    mapped: list[tuple[int, Column]],
-    checker: CellChecker,
-) -> list[str]:
-    """m_<name>_<i> (registered): each distinct value a column may accept, verdict and typed value.
-
-    One query gathers every column's distinct candidate values; each goes once through the
-    reference check. A value missing from its mapping is bad (see `_candidate`).
-    """
-    if not mapped:
-        return []
-    lists = ", ".join(
-        f"list_filter(list(distinct {c.name}), lambda v: {_candidate(c)})" for _, c in mapped
-    )
-    rows = con.execute(f"select {lists} from s_{name}").fetchall()  # noqa: S608
-    row = rows[0] if rows else None
-    registered: list[str] = []
-    for (i, col), values in zip(mapped, row or [[]] * len(mapped), strict=True):
-        values = values or []
-        bad: list[bool] = []
-        typed: list[Any] = []
-        for v in values:
-            result = checker.check(col, v)
-            is_bad = isinstance(result, Bad)
-            bad.append(is_bad)
-            typed.append(None if is_bad else result)
-        mapping = pa.table(
-            {
-                "raw": pa.array(values, pa.string()),
-                "bad": pa.array(bad, pa.bool_()),
-                "typed": pa.array(typed, ARROW_TYPES.get(col.kind, pa.string())),
-            }
-        )
-        table = f"m_{name}_{i}"
-        con.register(table, mapping)
-        registered.append(table)
-    return registered
-
-
-# Necessary conditions, on ASCII text, for the reference check to accept a value; a value that
-# fails one is bad without asking Python (so a column of 200,000 distinct bits of junk costs one
-# SQL pass). Text with any non-ASCII character always goes to the reference check.
-ASCII_SHAPES = {
-    "date": "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}",
-    "int": "[+-]?[0-9]{1,9}(\\.0+)?",
-    "number": "[+-]?([0-9]{1,9}(\\.[0-9]*)?|\\.[0-9]+)",
-}
-
-
-def _candidate(col: Column) -> str:
-    """SQL over v (a distinct raw value): whether the reference check could accept it."""
-    t = "pystrip(v)"
-    maybe = {
-        "enum": f"list_contains({_literal([c.lower() for c in col.choices])}, lower({t}))",
-        "date": f"regexp_full_match({t}, '{ASCII_SHAPES['date']}')",
-        "int": f"regexp_full_match({t}, '{ASCII_SHAPES['int']}')",
-        "number": f"regexp_full_match({t}, '{ASCII_SHAPES['number']}')",
-        "text": "true",
-    }[col.kind]
-    return f"length(v) <= {MAX_CELL_CHARS} and ({t} = '' or strlen(v) <> length(v) or {maybe})"
-
-
-def _literal(values: list[str]) -> str:
-    """A list of our own constants as a SQL list literal."""
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
-
-
-def _cell_messages(
-    con: duckdb.DuckDBPyConnection,
-    raw: RawTable,
-    columns: tuple[Column, ...],
-    bad_cells: list[tuple[int, int]],
-    checker: CellChecker,
-) -> list[Issue]:
-    """The reference check's message for each bad cell, in row and column order."""
-    if not bad_cells:
-        return []
-    rows = sorted({r for r, _ in bad_cells})
-    names = ", ".join(c.name for c in columns)
-    con.register("bad_rows", pa.table({"_row": pa.array(rows, pa.int32())}))
-    try:
-        cells = {
-            r[0]: r[1:]
-            for r in con.execute(
-                f"select _row, {names} from s_{raw.name} where _row in (select _row from bad_rows)"  # noqa: S608
-            ).fetchall()
-        }
-    finally:
-        con.unregister("bad_rows")
-    issues: list[Issue] = []
-    for rownum, i in bad_cells:
-        col = columns[i]
-        result = checker.check(col, cells[rownum][i])
-        if not isinstance(result, Bad):  # the SQL and the reference check disagree: a bug
-            raise AssertionError(f"{raw.source} row {rownum} {col.name}: SQL said bad")
-        issues.append(_cell_issue(raw, rownum, col, result))
-    return issues
+        con.unregister("failed_keys")
+    return Checked(name, raw.source, valid.num_rows, len(keys), frozenset(positions)), issues
 
 
 # XLSX: typed cells, row by row.
@@ -422,7 +234,7 @@ def _append(
         return
     arrays = {"_row": pa.array(batch["_row"], pa.int32())}
     for col in columns:
-        arrays[col.name] = pa.array(batch[col.name], ARROW_TYPES.get(col.kind, pa.string()))
+        arrays[col.name] = pa.array(batch[col.name], arrow_type(col))
     con.register("incoming", pa.table(arrays))
     try:
         con.execute(f"insert into t_{name} select * from incoming")  # noqa: S608

@@ -247,10 +247,11 @@ def _quote(path: Path) -> str:
 
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, validated: Validated) -> None:
+    """One table into the snapshot, in file order (t_<name> holds the rows in that order)."""
     cols = ", ".join(c.name for c in TABLES[name])
     con.execute(
         f"insert into {name} (source_row, {cols}) "  # noqa: S608 (names from the contract)
-        f"select _row, {cols} from temp.main.t_{name} order by _row"
+        f"select _row, {cols} from temp.main.t_{name}"
     )
 
 
