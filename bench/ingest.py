@@ -16,8 +16,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+
+import pandas as pd
 
 from bench import scale as scaling
 from bench.measure import Stats, summarise
@@ -47,7 +49,65 @@ def peak_mb(folder: Path, as_of: str, scratch: Path) -> int:
     return usage.ru_maxrss // 1024
 
 
-def measure(root: Path, factor: int, runs: int) -> list[str]:
+STAGES = ("awaiting_contact", "victim_engaged", "investigating", "charging_decision", "charged")
+
+
+def with_reinvestigations(frames: dict[str, pd.DataFrame], as_of: date) -> dict[str, pd.DataFrame]:
+    """The frames with a reinvestigation for every case assessed as reinvestigate.
+
+    Synthetic and deterministic, only for timing v2 against v1 on the same cases.
+    """
+    cases = frames["cases"]
+    picked = cases[(cases["outcome"] == "reinvestigate") & cases["completed_date"].notna()]
+    officers = frames["officers"]["officer_ref"].tolist()
+    rows = []
+    for k, (case_ref, completed) in enumerate(
+        zip(picked["case_ref"], picked["completed_date"], strict=True)
+    ):
+        referred = min(date.fromisoformat(str(completed)[:10]) + timedelta(days=7), as_of)
+        stage = STAGES[k % len(STAGES)]
+        opened = stage not in ("awaiting_contact", "victim_engaged")
+        rows.append(
+            {
+                "investigation_ref": f"RI-{k:07d}",
+                "case_ref": case_ref,
+                "referred_date": referred.isoformat(),
+                "stage": stage,
+                "victim_consent": "given" if opened else "pending",
+                "lead_officer_ref": officers[k % len(officers)] if opened else "",
+                "opened_date": referred.isoformat() if opened else "",
+                "suspects_identified": 2 if opened else 0,
+                "suspects_arrested": 1 if opened else 0,
+                "suspects_charged": 1 if stage == "charged" else 0,
+                "isva": "accepted" if opened else "not_offered",
+                "closed_date": "",
+                "closure_outcome": "",
+                "hours_spent": 40 * (k % 5),
+            }
+        )
+    out = dict(frames)
+    out["reinvestigations"] = pd.DataFrame(rows)
+    return out
+
+
+def write_v2(frames: dict[str, pd.DataFrame], folder: Path) -> None:
+    """The v1 files as the demo writes them, plus workstream on officers and reinvestigations.csv."""
+    import csv
+
+    from reassess import demo
+
+    demo.write_extract({k: v for k, v in frames.items() if k != "reinvestigations"}, folder)
+    path = folder / "officers.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(
+            [rows[0] + ["workstream"]] + [r + ["assessment"] for r in rows[1:]]
+        )
+    frames["reinvestigations"].to_csv(folder / "reinvestigations.csv", index=False)
+
+
+def measure(root: Path, factor: int, runs: int) -> list[list[str]]:
     from reassess import demo
     from reassess.snapshot.ingest import ingest
 
@@ -65,16 +125,42 @@ def measure(root: Path, factor: int, runs: int) -> list[str]:
     ing, rc = summarise(samples), summarise(reads)
     peak = peak_mb(folders[1], weeks[1].isoformat(), root / f"{factor}x" / "peak")
     cases = sum(1 for _ in (folders[1] / "cases.csv").open(encoding="utf-8")) - 1
-    return [
-        f"{factor}x",
-        f"{cases:,}",
-        f"{scaling.folder_bytes(folders[1], '*.csv') / 1e6:,.1f} MB",
-        _fmt(ing),
-        _fmt(rc),
-        f"{ing.median / rc.median:.1f}x",
-        f"{peak:,} MB",
-        f"{load:.1f} → {load_average():.1f}",
+    rows = [
+        [
+            f"{factor}x v1",
+            f"{cases:,}",
+            f"{scaling.folder_bytes(folders[1], '*.csv') / 1e6:,.1f} MB",
+            _fmt(ing),
+            _fmt(rc),
+            f"{ing.median / rc.median:.1f}x",
+            "",
+            f"{peak:,} MB",
+            f"{load:.1f} → {load_average():.1f}",
+        ]
     ]
+    # The same week as a v2 extract: its reinvestigations and the officers' workstream.
+    v2_folder = root / f"{factor}x" / "extracts" / f"{weeks[1].isoformat()}-v2"
+    frames = demo.extract_for(prog, weeks[1])
+    write_v2(with_reinvestigations(scaling.scale_frames(frames, factor), weeks[1]), v2_folder)
+    reinvestigations = sum(1 for _ in (v2_folder / "reinvestigations.csv").open()) - 1
+    load = load_average()
+    samples2, _, reads2 = scaling.measure_latest_ingest(v2_folder, weeks[1], snapshots, runs)
+    ing2, rc2 = summarise(samples2), summarise(reads2)
+    peak2 = peak_mb(v2_folder, weeks[1].isoformat(), root / f"{factor}x" / "peak")
+    rows.append(
+        [
+            f"{factor}x v2",
+            f"{cases:,} (+{reinvestigations:,} reinvestigations)",
+            f"{scaling.folder_bytes(v2_folder, '*.csv') / 1e6:,.1f} MB",
+            _fmt(ing2),
+            _fmt(rc2),
+            f"{ing2.median / rc2.median:.1f}x",
+            f"{ing2.median / ing.median - 1:+.0%}",
+            f"{peak2:,} MB",
+            f"{load:.1f} → {load_average():.1f}",
+        ]
+    )
+    return rows
 
 
 def render(rows: list[list[str]], runs: int, started: datetime) -> str:
@@ -85,6 +171,7 @@ def render(rows: list[list[str]], runs: int, started: datetime) -> str:
         "ingest latest week",
         "DuckDB read_csv",
         "ratio",
+        "v2 vs v1 ingest",
         "peak memory (CLI)",
         "load avg",
     ]
@@ -96,7 +183,9 @@ def render(rows: list[list[str]], runs: int, started: datetime) -> str:
         "run preceded by DuckDB's own `read_csv` of the same files (types detected, into "
         "memory), so both see the same load. *ratio* is ingest's median over read_csv's. "
         "*peak memory* is one `python -m reassess ingest` of the same extract (its own "
-        "ru_maxrss). Times are medians (IQR; min–max).",
+        "ru_maxrss). *v2* is the same week with a reinvestigation for every case assessed as "
+        "`reinvestigate` and the officers' workstream column (bench/ingest.py builds it), "
+        "ingested beside the same previous snapshot. Times are medians (IQR; min–max).",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
@@ -128,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="reassess-bench-ingest-") as tmp:
         for factor in sorted({int(x) for x in args.scales.split(",")}):
             t0 = time.perf_counter()
-            rows.append(measure(Path(tmp), factor, args.runs))
+            rows.extend(measure(Path(tmp), factor, args.runs))
             print(f"{factor}x measured in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
             shutil.rmtree(Path(tmp) / f"{factor}x", ignore_errors=True)
     section = render(rows, args.runs, started)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -10,12 +12,15 @@ from reassess.extract.contract import STALE_AWAITING_CONTACT_DAYS, STALE_IN_ASSE
 from reassess.extract.issues import Issue
 from reassess.snapshot.sql import sql_text
 
+if TYPE_CHECKING:
+    from reassess.extract.validate import Checked
+
 
 def stale_warnings(
-    con: duckdb.DuckDBPyConnection, checked: dict[str, object], as_of: date
+    con: duckdb.DuckDBPyConnection, checked: Mapping[str, Checked], as_of: date
 ) -> list[Issue]:
     """Cases in assessment for over 90 days; reinvestigations awaiting contact for over 8 weeks."""
-    sources = {name: t.source for name, t in checked.items()}  # type: ignore[attr-defined]
+    sources = {name: t.source for name, t in checked.items()}
     rows = con.execute(
         sql_text("ingest", "stale"),
         {

@@ -6,8 +6,9 @@ Each table's rules are one query in queries/ingest/rules_<table>.sql over the va
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
@@ -15,6 +16,9 @@ import pyarrow as pa
 from reassess.extract.contract import BCUS, BOROUGH_BCU, EARLIEST_REPORTED
 from reassess.extract.issues import Issue
 from reassess.snapshot.sql import sql_text
+
+if TYPE_CHECKING:
+    from reassess.extract.validate import Checked
 
 DATE_CHAIN = "dates must run reported <= allocated <= started <= completed <= qa"
 V2_CHAIN = "dates must run completed <= referred <= opened <= closed"
@@ -169,10 +173,10 @@ MESSAGES: dict[str, tuple[str, Words]] = {
 
 
 def check(
-    con: duckdb.DuckDBPyConnection, checked: dict[str, object], as_of: date, room: int
+    con: duckdb.DuckDBPyConnection, checked: Mapping[str, Checked], as_of: date, room: int
 ) -> list[Issue]:
     """Every rule broken by the valid rows, officers first, at most `room` of them."""
-    sources = {name: t.source for name, t in checked.items()}  # type: ignore[attr-defined]
+    sources = {name: t.source for name, t in checked.items()}
     ctx = {
         "as_of": as_of.isoformat(),
         "future": future(as_of),
@@ -188,7 +192,7 @@ def check(
                 continue
             if name == "cases":
                 t = checked["cases"]
-                if t.valid == 0 and t.failed == 0:  # type: ignore[attr-defined]
+                if t.valid == 0 and t.failed == 0:
                     issues.append(
                         Issue(
                             sources["cases"],

@@ -1,12 +1,11 @@
-"""Column-wise validation: each table's cells checked as whole columns in DuckDB.
+"""Validation of a whole extract: headers, then each table's cells, then the rules across them.
 
-A CSV table arrives as raw_<name> (varchar cells by position). Reference columns are checked by a
-regular expression in SQL; every other column by its distinct values, each put once through the
-reference check (cells.CellChecker) and joined back, so a verdict and its message are the ones a
-row-by-row check would give. A workbook's rows, already typed by openpyxl, go through the same
-reference check one by one. Either way the result is t_<name> (the valid rows, typed, with their
-spreadsheet row) and failed_<name> (the keys of rows with a bad cell), and the errors in the order
-a reader meets them: table by table, row by row, column by column.
+A CSV table arrives in DuckDB as raw_<name> (varchar cells by position) and is checked as whole
+columns (columns.py). A workbook's rows, already typed by openpyxl, go through the same reference
+check (cells.CellChecker) one by one. Either way the result is t_<name> (the valid rows, typed,
+with their spreadsheet row, in file order) and failed_<name> (the keys of rows with a bad cell),
+and the errors in the order a reader meets them: table by table, row by row, column by column.
+Then the rules across fields and rows (rules.py) run in SQL over the valid rows.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from reassess.extract import history, rules
 from reassess.extract.cells import Bad, CellChecker, blank
 from reassess.extract.columns import (
     arrow_type,
@@ -75,8 +75,6 @@ def validate(
     progress: Callable[[int], None] | None = None,
 ) -> Validated:
     """Validate every table against the contract; raise ExtractError listing the errors found."""
-    from reassess.extract import history, rules
-
     errors: list[Issue] = []
     warnings: list[Issue] = []
     checked: dict[str, Checked] = {}
