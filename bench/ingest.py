@@ -163,7 +163,7 @@ def measure(root: Path, factor: int, runs: int) -> list[list[str]]:
     return rows
 
 
-def render(rows: list[list[str]], runs: int, started: datetime) -> str:
+def render(rows: list[list[str]], runs: str, started: datetime) -> str:
     header = [
         "scale",
         "cases",
@@ -178,8 +178,8 @@ def render(rows: list[list[str]], runs: int, started: datetime) -> str:
     lines = [
         "## Ingest against DuckDB's read_csv",
         "",
-        f"Measured by `python -m bench.ingest` on {started:%Y-%m-%d %H:%M}, {runs} runs per "
-        "scale: the latest week's extract ingested beside the previous week's snapshot, each "
+        f"Measured by `python -m bench.ingest` on {started:%Y-%m-%d %H:%M} ({runs}): "
+        "the latest week's extract ingested beside the previous week's snapshot, each "
         "run preceded by DuckDB's own `read_csv` of the same files (types detected, into "
         "memory), so both see the same load. *ratio* is ingest's median over read_csv's. "
         "*peak memory* is one `python -m reassess ingest` of the same extract (its own "
@@ -208,7 +208,10 @@ def write(path: Path, section: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ingest", description=__doc__)
     parser.add_argument("--scales", default="1,100")
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=5, help="runs per scale (default 5)")
+    parser.add_argument(
+        "--big-runs", type=int, default=3, help="runs at 100x and above (default 3)"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args(argv)
@@ -217,10 +220,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="reassess-bench-ingest-") as tmp:
         for factor in sorted({int(x) for x in args.scales.split(",")}):
             t0 = time.perf_counter()
-            rows.extend(measure(Path(tmp), factor, args.runs))
+            runs = args.big_runs if factor >= 100 else args.runs
+            rows.extend(measure(Path(tmp), factor, runs))
             print(f"{factor}x measured in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
             shutil.rmtree(Path(tmp) / f"{factor}x", ignore_errors=True)
-    section = render(rows, args.runs, started)
+    section = render(rows, f"{args.runs} runs at 1x-10x, {args.big_runs} at 100x", started)
     print(section)
     if not args.no_write:
         write(args.out, section)

@@ -2,7 +2,7 @@
 --          boroughs in their BCU, dates in order, and nothing set for a later status
 -- grain: one row per rule a row of t_cases breaks, in the order a reader meets them
 -- params: as_of date, earliest date, room integer (how many to return at most)
-with c as (
+with c as not materialized (
     select
         *,
         list_position(

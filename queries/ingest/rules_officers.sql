@@ -1,7 +1,7 @@
 -- purpose: the cross-row and cross-field rules of officers (DATA-CONTRACT), on the valid rows
 -- grain: one row per rule a row of t_officers breaks, in the order a reader meets them
 -- params: as_of date, room integer (how many to return at most)
-with o as (
+with o as not materialized (
     select o.*, d.first_row
     from t_officers as o
     left join (

@@ -2,7 +2,7 @@
 --          outcome, the lead officer, dates in order, consent, suspects, nothing set early
 -- grain: one row per rule a row of t_reinvestigations breaks, in the order a reader meets them
 -- params: as_of date, room integer (how many to return at most)
-with r as (
+with r as not materialized (
     select
         *,
         min(_row) over (partition by investigation_ref) as first_row,
@@ -29,7 +29,7 @@ officer_refs as (
     union
     select key from failed_officers
 ),
-j as (
+j as not materialized (
     select r.*, c.outcome as case_outcome, c.completed_date as case_completed,
         c.case_ref is not null as case_valid
     from r left join cases as c on r.case_ref = c.case_ref

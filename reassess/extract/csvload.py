@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 import pyarrow as pa
@@ -154,7 +155,8 @@ def _transcode(path: Path, name: str, out: Path) -> Path:
     return out
 
 
-def _reader(text: Path) -> tuple[Iterator[list[str]], object]:
+def _reader(text: Path) -> tuple[Iterator[list[str]], TextIO]:
+    """Python's csv reader over UTF-8 text (a byte-order mark dropped), and the open file."""
     fh = text.open(encoding="utf-8-sig", newline="")
     return csv.reader(fh, strict=True), fh
 
@@ -170,7 +172,7 @@ def _read_header(text: Path, source: str) -> list[str]:
             [Issue(source, 1, None, None, f"the header row cannot be read as CSV ({exc})")]
         ) from None
     finally:
-        fh.close()  # type: ignore[attr-defined]
+        fh.close()
     if len(header) == 1 and any(sep in header[0] for sep in SEPARATORS):
         sep = next(s for s in SEPARATORS if s in header[0])
         raise ExtractError(
@@ -318,7 +320,7 @@ def _load_python(
         if batch:
             _insert_batch(con, table, schema, numbers, batch, width)
     finally:
-        fh.close()  # type: ignore[attr-defined]
+        fh.close()
     return ragged
 
 

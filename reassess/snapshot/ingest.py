@@ -92,6 +92,10 @@ def workspace(lim: Limits) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
                 "threads": 2,
                 "memory_limit": f"{lim.duckdb_memory_mb}MB",
                 "temp_directory": str(scratch / "spill"),
+                # Give freed memory back at once (a dropped raw table, a finished hash table),
+                # so one table's working memory is not kept while the next is checked.
+                "allocator_flush_threshold": "32MB",
+                "allocator_bulk_deallocation_flush_threshold": "32MB",
             },
         )
         try:
