@@ -28,6 +28,8 @@ WHITESPACE = (
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 ARROW_TYPES = {"date": pa.date32(), "int": pa.int64(), "number": pa.float64()}
+ONE_QUERY_BYTES = 16 * 2**20  # a CSV up to this size comes out of DuckDB in one query
+FEW_VALUES = 64  # a column with at most this many distinct values skips the vectorised filter
 # Necessary conditions, on ASCII text, for the reference check to accept a value; a value that
 # fails one is bad without asking Python (so 200,000 distinct bits of junk cost one vectorised
 # pass). A value with any non-ASCII character always goes to the reference check.
@@ -92,7 +94,10 @@ def _mapped(values: pa.Array, col: Column, checker: CellChecker) -> tuple[pa.Arr
     encoded = pc.dictionary_encode(values)
     dictionary = encoded.dictionary
     indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
-    picked = np.nonzero(candidates(dictionary, col))[0]
+    if len(dictionary) <= FEW_VALUES:  # checking each is quicker than filtering first
+        picked = np.arange(len(dictionary))
+    else:
+        picked = np.nonzero(candidates(dictionary, col))[0]
     results = [checker.check(col, v) for v in dictionary.take(pa.array(picked)).to_pylist()]
     bad_of = np.array([isinstance(r, Bad) for r in results], dtype=bool)
     typed_of = pa.array([None if isinstance(r, Bad) else r for r in results], arrow_type(col))
@@ -124,18 +129,27 @@ def check_columns(
     name = raw.name
     width = len(raw.header)
     not_blank = " or ".join(f"pystrip(coalesce(c{i}, '')) <> ''" for i in range(width))
-    # One column at a time, so that only one raw column is ever out of DuckDB at once.
+    # A large table comes out of DuckDB one column at a time, so that only one raw column is
+    # ever held twice; a small one in one query (a query costs milliseconds, however small).
+    small = raw.csv is not None and raw.csv.size <= ONE_QUERY_BYTES
+    present = [c for c in columns if c.name in positions]
+    together = (
+        ", " + ", ".join(f"coalesce(c{positions[c.name]}, '') as {c.name}" for c in present)
+        if small and present
+        else ""
+    )
     base = con.sql(
-        f"select _row, ({not_blank or 'false'}) as keep from raw_{name}"  # noqa: S608
+        f"select _row, ({not_blank or 'false'}) as keep{together} from raw_{name}"  # noqa: S608
     ).to_arrow_table()
     keep = base["keep"].combine_chunks()
     rows = base["_row"].combine_chunks().filter(keep).cast(pa.int32())
-    del base
     raw_values: dict[str, pa.Array] = {}
     arrays: dict[str, Any] = {"_row": rows}
     bads: list[np.ndarray] = []
     for col in columns:
-        if col.name in positions:
+        if small and col.name in positions:
+            values = _strings(base[col.name]).filter(keep)
+        elif col.name in positions:
             column = con.sql(
                 f"select coalesce(c{positions[col.name]}, '') from raw_{name}"  # noqa: S608
             ).to_arrow_table()
@@ -150,6 +164,7 @@ def check_columns(
             raw_values[col.name] = values  # kept only where messages may need it
         elif col is columns[0]:
             raw_values[col.name] = values
+    del base
     if raw.csv is not None and raw.csv.plain:
         con.execute(f"drop view raw_{name}; drop table raw_{name}_all")
     else:

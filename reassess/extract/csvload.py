@@ -53,6 +53,7 @@ class CsvFile:
     line_ends: int  # line endings (CR LF counted once), when they are of one kind; else -1
     unterminated: bool  # the last line has no line ending
     plain: bool = False  # read by DuckDB (raw_<name> is a view over raw_<name>_all)
+    size: int = 0  # bytes of the file
 
 
 def open_regular(path: Path) -> int:
@@ -109,7 +110,9 @@ def scan_csv(path: Path, table: str, limits: Limits, scratch: Path) -> tuple[Sou
     line_ends = lf or cr if kinds == 1 or lf == cr else -1
     source = SourceFile(name, digest.hexdigest(), total)
     header = _read_header(text, name)
-    return source, CsvFile(table, name, text, header, quotes, line_ends, last not in (b"\n", b"\r"))
+    return source, CsvFile(
+        table, name, text, header, quotes, line_ends, last not in (b"\n", b"\r"), size=total
+    )
 
 
 def _check_head(head: bytes, name: str) -> None:
