@@ -28,7 +28,6 @@ WHITESPACE = (
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 ARROW_TYPES = {"date": pa.date32(), "int": pa.int64(), "number": pa.float64()}
-ONE_QUERY_BYTES = 16 * 2**20  # a CSV up to this size comes out of DuckDB in one query
 FEW_VALUES = 64  # a column with at most this many distinct values skips the vectorised filter
 # Necessary conditions, on ASCII text, for the reference check to accept a value; a value that
 # fails one is bad without asking Python (so 200,000 distinct bits of junk cost one vectorised
@@ -117,6 +116,18 @@ def _mapped(values: pa.Array, col: Column, checker: CellChecker) -> tuple[pa.Arr
     return typed, bad
 
 
+def _not_blank(table: pa.Table, width: int) -> pa.Array:
+    """Rows with any cell that is not empty or spaces (a blank row is skipped, as in a sheet)."""
+    keep = None
+    for i in range(width):
+        values = pc.fill_null(_strings(table[f"c{i}"]), "")
+        filled = pc.not_equal(pc.utf8_trim(values, characters=WHITESPACE), "")
+        keep = filled if keep is None else pc.or_(keep, filled)
+        if pc.all(keep).as_py():
+            break
+    return keep if keep is not None else pa.array(np.zeros(table.num_rows, dtype=bool))
+
+
 def check_columns(
     con: duckdb.DuckDBPyConnection,
     raw: RawTable,
@@ -126,35 +137,18 @@ def check_columns(
     room: int,
 ) -> tuple[pa.Table, pa.Array, list[Issue]]:
     """(valid typed rows, keys of rows with a bad cell, the first `room` errors) of one table."""
-    name = raw.name
+    table = raw.arrow
+    assert table is not None
+    raw.arrow = None  # let each raw column go once it is checked
     width = len(raw.header)
-    not_blank = " or ".join(f"pystrip(coalesce(c{i}, '')) <> ''" for i in range(width))
-    # A large table comes out of DuckDB one column at a time, so that only one raw column is
-    # ever held twice; a small one in one query (a query costs milliseconds, however small).
-    small = raw.csv is not None and raw.csv.size <= ONE_QUERY_BYTES
-    present = [c for c in columns if c.name in positions]
-    together = (
-        ", " + ", ".join(f"coalesce(c{positions[c.name]}, '') as {c.name}" for c in present)
-        if small and present
-        else ""
-    )
-    base = con.sql(
-        f"select _row, ({not_blank or 'false'}) as keep{together} from raw_{name}"  # noqa: S608
-    ).to_arrow_table()
-    keep = base["keep"].combine_chunks()
-    rows = base["_row"].combine_chunks().filter(keep).cast(pa.int32())
+    keep = _not_blank(table, width)
+    rows = table["_row"].combine_chunks().filter(keep).cast(pa.int32())
     raw_values: dict[str, pa.Array] = {}
     arrays: dict[str, Any] = {"_row": rows}
     bads: list[np.ndarray] = []
     for col in columns:
-        if small and col.name in positions:
-            values = _strings(base[col.name]).filter(keep)
-        elif col.name in positions:
-            column = con.sql(
-                f"select coalesce(c{positions[col.name]}, '') from raw_{name}"  # noqa: S608
-            ).to_arrow_table()
-            values = _strings(column.column(0)).filter(keep)
-            del column
+        if col.name in positions:
+            values = pc.fill_null(_strings(table[f"c{positions[col.name]}"]).filter(keep), "")
         else:
             values = pa.array([""] * len(rows), pa.string())
         typed, bad = _ref(values, col) if col.kind == "ref" else _mapped(values, col, checker)
@@ -164,11 +158,7 @@ def check_columns(
             raw_values[col.name] = values  # kept only where messages may need it
         elif col is columns[0]:
             raw_values[col.name] = values
-    del base
-    if raw.csv is not None and raw.csv.plain:
-        con.execute(f"drop view raw_{name}; drop table raw_{name}_all")
-    else:
-        con.execute(f"drop table raw_{name}")
+    del table
     pa.default_memory_pool().release_unused()
     any_bad = np.logical_or.reduce(bads) if bads else np.zeros(len(rows), dtype=bool)
     typed_table = pa.table(arrays)

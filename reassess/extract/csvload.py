@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from reassess.extract.cells import blank
@@ -52,7 +53,7 @@ class CsvFile:
     quotes: bool
     line_ends: int  # line endings (CR LF counted once), when they are of one kind; else -1
     unterminated: bool  # the last line has no line ending
-    plain: bool = False  # read by DuckDB (raw_<name> is a view over raw_<name>_all)
+    plain: bool = False  # read by DuckDB's reader (else by Python's csv module)
     size: int = 0  # bytes of the file
 
 
@@ -199,17 +200,23 @@ def check_header_width(csv_file: CsvFile, limits: Limits) -> None:
         raise ExtractError([issue])
 
 
-def load_csv(con: duckdb.DuckDBPyConnection, f: CsvFile, limits: Limits) -> list[Issue]:
-    """Load the rows into raw_<name>; returns ragged rows (errors), raises on unreadable CSV."""
+def load_csv(
+    con: duckdb.DuckDBPyConnection, f: CsvFile, limits: Limits
+) -> tuple[pa.Table, list[Issue]]:
+    """The rows as an Arrow table (_row, c0, c1, ...), and the ragged rows (errors).
+
+    Raises ExtractError for CSV that cannot be read.
+    """
     width = len(f.header)
     if not f.quotes and f.line_ends >= 0:
         records = f.line_ends + f.unterminated
         if records - 1 > limits.max_rows:
             raise _too_many_rows(f.source, limits)
-        if _load_plain(con, f, width, records):
+        table = _load_plain(con, f, width, records)
+        if table is not None:
             f.plain = True
-            return []
-    return _load_python(con, f, width, limits)
+            return table, []
+    return _load_python(f, width, limits)
 
 
 def _too_many_rows(source: str, limits: Limits) -> ExtractError:
@@ -231,44 +238,32 @@ def column_names(width: int) -> list[str]:
     return [f"c{i}" for i in range(width)]
 
 
-def _load_plain(con: duckdb.DuckDBPyConnection, f: CsvFile, width: int, records: int) -> bool:
-    """DuckDB's reader, when it sees exactly the records Python's would; False to fall back."""
-    table = f"raw_{f.name}"
+def _load_plain(
+    con: duckdb.DuckDBPyConnection, f: CsvFile, width: int, records: int
+) -> pa.Table | None:
+    """DuckDB's reader, when it sees exactly the records Python's would; None to fall back."""
     columns = dict.fromkeys(column_names(width), "varchar")
     try:
-        con.execute(
-            f"create or replace temp table {table}_all as select * from read_csv(?, header=false, "  # noqa: S608
-            "all_varchar=true, delim=',', quote='\"', escape='\"', auto_detect=false, "
-            "columns=?, strict_mode=true, null_padding=true)",
-            [str(f.text), columns],
-        )
+        table = con.sql(
+            "select * from read_csv($path, header=false, all_varchar=true, delim=',', "
+            "quote='\"', escape='\"', auto_detect=false, columns=$columns, strict_mode=true, "
+            "null_padding=true)",
+            params={"path": str(f.text), "columns": columns},
+        ).to_arrow_table()
     except duckdb.Error:
-        return False
-    rows = con.execute(f"select count(*) from {table}_all").fetchall()  # noqa: S608
-    row = rows[0] if rows else None
-    if row is None or row[0] != records:
-        con.execute(f"drop table {table}_all")
-        return False
-    names = ", ".join(column_names(width))
-    con.execute(
-        f"create or replace temp view {table} as "  # noqa: S608
-        f"select (rowid + 1)::integer as _row, {names} from {table}_all where rowid > 0"
-    )
-    return True
+        return None
+    if table.num_rows != records:
+        return None
+    body = table.slice(1)  # row 0 is the header
+    rows = pa.array(np.arange(2, body.num_rows + 2, dtype=np.int32))
+    return body.add_column(0, "_row", rows)
 
 
-def _load_python(
-    con: duckdb.DuckDBPyConnection, f: CsvFile, width: int, limits: Limits
-) -> list[Issue]:
+def _load_python(f: CsvFile, width: int, limits: Limits) -> tuple[pa.Table, list[Issue]]:
     """Python's csv reader, in batches of columns; the exact reading every path must agree with."""
-    table = f"raw_{f.name}"
     names = column_names(width)
     schema = pa.schema([("_row", pa.int32())] + [(n, pa.string()) for n in names])
-    con.execute(
-        f"create or replace temp table {table} (_row integer, "  # noqa: S608
-        + ", ".join(f"{n} varchar" for n in names)
-        + ")"
-    )
+    batches: list[pa.Table] = []
     ragged: list[Issue] = []
     reader, fh = _reader(f.text)
     try:
@@ -318,24 +313,17 @@ def _load_python(
             batch.append(padded)
             numbers.append(rownum)
             if len(batch) >= ROWS_PER_BATCH:
-                _insert_batch(con, table, schema, numbers, batch, width)
+                batches.append(_batch(schema, numbers, batch, width))
                 batch, numbers = [], []
-        if batch:
-            _insert_batch(con, table, schema, numbers, batch, width)
+        batches.append(_batch(schema, numbers, batch, width))
     finally:
         fh.close()
-    return ragged
+    return pa.concat_tables(batches), ragged
 
 
-def _insert_batch(
-    con: duckdb.DuckDBPyConnection,
-    table: str,
-    schema: pa.Schema,
-    numbers: list[int],
-    batch: list[list[str | None]],
-    width: int,
-) -> None:
+def _batch(
+    schema: pa.Schema, numbers: list[int], batch: list[list[str | None]], width: int
+) -> pa.Table:
     columns = list(zip(*batch, strict=True)) if batch else [()] * width
     arrays = [pa.array(numbers, pa.int32())] + [pa.array(c, pa.string()) for c in columns]
-    incoming = pa.Table.from_arrays(arrays, schema=schema)  # noqa: F841 (read by DuckDB by name)
-    con.execute(f"insert into {table} select * from incoming")  # noqa: S608
+    return pa.Table.from_arrays(arrays, schema=schema)

@@ -1,8 +1,8 @@
 """Reading an extract (a CSV folder or an XLSX workbook): every file checked, hashed, and headed.
 
 `read_extract` checks what can be checked without reading rows (the files present, their bytes,
-their encodings, their headers); `load_rows` then brings each CSV's rows into DuckDB. A workbook's
-rows stay an iterator of typed cells, checked as they are read.
+their encodings, their headers); `load_rows` then reads each CSV's rows into an Arrow table. A
+workbook's rows stay an iterator of typed cells, checked as they are read.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from reassess.extract.contract import REQUIRED_TABLES, TABLES
 from reassess.extract.csvload import (
@@ -40,6 +41,7 @@ class RawTable:
     source: str  # how the user names it: "cases.csv" or "extract.xlsx, sheet cases"
     header: list[str]
     csv: CsvFile | None = None
+    arrow: pa.Table | None = None  # CSV: _row and c0, c1, ... (the cells by position), once loaded
     rows: Iterator[tuple[int, Sequence[Any]]] | None = None
     ragged: list[Issue] = field(default_factory=list)  # rows wider than the header (CSV)
 
@@ -73,10 +75,10 @@ def read_extract(path: Path, limits: Limits, scratch: Path) -> Extract:
 
 
 def load_rows(con: duckdb.DuckDBPyConnection, extract: Extract, limits: Limits) -> None:
-    """Bring every CSV table's rows into DuckDB (raw_<name>), refusing unreadable CSV."""
+    """Read every CSV table's rows (as Arrow, by DuckDB's reader), refusing unreadable CSV."""
     for raw in extract.tables.values():
         if raw.csv is not None:
-            raw.ragged = load_csv(con, raw.csv, limits)
+            raw.arrow, raw.ragged = load_csv(con, raw.csv, limits)
 
 
 def _entries(folder: Path) -> tuple[dict[str, list[os.DirEntry[str]]], list[str]]:
