@@ -2,134 +2,132 @@
 --          boroughs in their BCU, dates in order, and nothing set for a later status
 -- grain: one row per rule a row of t_cases breaks, in the order a reader meets them
 -- params: as_of date, earliest date, room integer (how many to return at most)
-with c as not materialized (
-    select
-        *,
-        list_position(
-            ['awaiting_allocation', 'allocated', 'in_assessment', 'awaiting_qa', 'assessed'], status
-        ) - 1 as rank,
-        coalesce(allocated_date, reported_date) as before_started,
-        case when allocated_date is not null then 'allocated_date' else 'reported_date' end
-            as before_started_name,
-        coalesce(started_date, allocated_date, reported_date) as before_completed,
-        case
-            when started_date is not null then 'started_date'
-            when allocated_date is not null then 'allocated_date'
-            else 'reported_date'
-        end as before_completed_name,
-        coalesce(completed_date, started_date, allocated_date, reported_date) as before_qa,
-        case
-            when completed_date is not null then 'completed_date'
-            when started_date is not null then 'started_date'
-            when allocated_date is not null then 'allocated_date'
-            else 'reported_date'
-        end as before_qa_name
-    from t_cases
-),
-dups as (
+-- One pass: each row builds the list of the rules it breaks (seq gives their order in a row).
+with dups as (
     select case_ref, min(_row) as first_row from t_cases group by case_ref having count(*) > 1
 ),
 officer_refs as (
     select officer_ref as ref from t_officers
     union
     select key from failed_officers
+),
+c as (
+    select
+        t.*,
+        d.first_row,
+        b.bcu as borough_bcu,
+        o.ref is not null as officer_known,
+        list_position(
+            ['awaiting_allocation', 'allocated', 'in_assessment', 'awaiting_qa', 'assessed'],
+            t.status
+        ) - 1 as rank,
+        coalesce(t.allocated_date, t.reported_date) as before_started,
+        case when t.allocated_date is not null then 'allocated_date' else 'reported_date' end
+            as before_started_name,
+        coalesce(t.started_date, t.allocated_date, t.reported_date) as before_completed,
+        case
+            when t.started_date is not null then 'started_date'
+            when t.allocated_date is not null then 'allocated_date'
+            else 'reported_date'
+        end as before_completed_name,
+        coalesce(t.completed_date, t.started_date, t.allocated_date, t.reported_date)
+            as before_qa,
+        case
+            when t.completed_date is not null then 'completed_date'
+            when t.started_date is not null then 'started_date'
+            when t.allocated_date is not null then 'allocated_date'
+            else 'reported_date'
+        end as before_qa_name
+    from t_cases as t
+    left join dups as d on t.case_ref = d.case_ref
+    left join contract_boroughs as b on t.borough = b.borough
+    left join officer_refs as o on t.officer_ref = o.ref
+),
+hits as (
+    select _row, unnest(list_filter([
+        case when _row > first_row then {'seq': 1, 'rule': 'duplicate_case',
+            'column_name': 'case_ref', 'value': case_ref, 'a1': first_row::varchar,
+            'a2': null::varchar} end,
+        case when reported_date < $earliest then {'seq': 2, 'rule': 'before_scope',
+            'column_name': 'reported_date', 'value': reported_date::varchar,
+            'a1': null::varchar, 'a2': null::varchar} end,
+        case when reported_date > $as_of then {'seq': 3, 'rule': 'future',
+            'column_name': 'reported_date', 'value': reported_date::varchar,
+            'a1': null::varchar, 'a2': null::varchar} end,
+        case when borough_bcu <> bcu then {'seq': 4, 'rule': 'borough_bcu',
+            'column_name': 'borough', 'value': borough, 'a1': bcu, 'a2': null::varchar} end,
+        case when suspect_ethnicity_recorded = 'not_applicable' and suspects <> 0 then {'seq': 5,
+            'rule': 'ethnicity_without_suspects', 'column_name': 'suspect_ethnicity_recorded',
+            'value': suspect_ethnicity_recorded, 'a1': suspects::varchar,
+            'a2': null::varchar} end,
+        case when suspects = 0 and suspect_ethnicity_recorded in ('all', 'some') then {'seq': 6,
+            'rule': 'ethnicity_recorded_no_suspects', 'column_name': 'suspect_ethnicity_recorded',
+            'value': suspect_ethnicity_recorded, 'a1': null::varchar, 'a2': null::varchar} end,
+        case when rank = 0 and officer_ref is not null then {'seq': 7,
+            'rule': 'officer_while_unallocated', 'column_name': 'officer_ref',
+            'value': officer_ref, 'a1': null::varchar, 'a2': null::varchar} end,
+        case when rank >= 1 and officer_ref is null then {'seq': 8, 'rule': 'officer_missing',
+            'column_name': 'officer_ref', 'value': '', 'a1': status, 'a2': null::varchar} end,
+        case when rank >= 1 and officer_ref is not null and not officer_known then {'seq': 9,
+            'rule': 'unknown_officer', 'column_name': 'officer_ref', 'value': officer_ref,
+            'a1': null::varchar, 'a2': null::varchar} end,
+        -- allocated_date (from allocated on), after reported_date
+        case when rank >= 1 and allocated_date is null then {'seq': 10, 'rule': 'date_missing',
+            'column_name': 'allocated_date', 'value': '', 'a1': status, 'a2': 'allocated'} end,
+        case when rank < 1 and allocated_date is not null then {'seq': 11,
+            'rule': 'date_too_early', 'column_name': 'allocated_date',
+            'value': allocated_date::varchar, 'a1': status, 'a2': 'allocated'} end,
+        case when allocated_date > $as_of then {'seq': 12, 'rule': 'future',
+            'column_name': 'allocated_date', 'value': allocated_date::varchar,
+            'a1': null::varchar, 'a2': null::varchar} end,
+        case when allocated_date < reported_date then {'seq': 13, 'rule': 'date_order',
+            'column_name': 'allocated_date', 'value': allocated_date::varchar,
+            'a1': 'reported_date', 'a2': reported_date::varchar} end,
+        -- started_date (from in_assessment on)
+        case when rank >= 2 and started_date is null then {'seq': 14, 'rule': 'date_missing',
+            'column_name': 'started_date', 'value': '', 'a1': status, 'a2': 'in_assessment'} end,
+        case when rank < 2 and started_date is not null then {'seq': 15,
+            'rule': 'date_too_early', 'column_name': 'started_date',
+            'value': started_date::varchar, 'a1': status, 'a2': 'in_assessment'} end,
+        case when started_date > $as_of then {'seq': 16, 'rule': 'future',
+            'column_name': 'started_date', 'value': started_date::varchar,
+            'a1': null::varchar, 'a2': null::varchar} end,
+        case when started_date < before_started then {'seq': 17, 'rule': 'date_order',
+            'column_name': 'started_date', 'value': started_date::varchar,
+            'a1': before_started_name, 'a2': before_started::varchar} end,
+        -- completed_date (from awaiting_qa on)
+        case when rank >= 3 and completed_date is null then {'seq': 18, 'rule': 'date_missing',
+            'column_name': 'completed_date', 'value': '', 'a1': status, 'a2': 'awaiting_qa'} end,
+        case when rank < 3 and completed_date is not null then {'seq': 19,
+            'rule': 'date_too_early', 'column_name': 'completed_date',
+            'value': completed_date::varchar, 'a1': status, 'a2': 'awaiting_qa'} end,
+        case when completed_date > $as_of then {'seq': 20, 'rule': 'future',
+            'column_name': 'completed_date', 'value': completed_date::varchar,
+            'a1': null::varchar, 'a2': null::varchar} end,
+        case when completed_date < before_completed then {'seq': 21, 'rule': 'date_order',
+            'column_name': 'completed_date', 'value': completed_date::varchar,
+            'a1': before_completed_name, 'a2': before_completed::varchar} end,
+        -- qa_date (when assessed)
+        case when rank >= 4 and qa_date is null then {'seq': 22, 'rule': 'date_missing',
+            'column_name': 'qa_date', 'value': '', 'a1': status, 'a2': 'assessed'} end,
+        case when rank < 4 and qa_date is not null then {'seq': 23, 'rule': 'date_too_early',
+            'column_name': 'qa_date', 'value': qa_date::varchar, 'a1': status,
+            'a2': 'assessed'} end,
+        case when qa_date > $as_of then {'seq': 24, 'rule': 'future', 'column_name': 'qa_date',
+            'value': qa_date::varchar, 'a1': null::varchar, 'a2': null::varchar} end,
+        case when qa_date < before_qa then {'seq': 25, 'rule': 'date_order',
+            'column_name': 'qa_date', 'value': qa_date::varchar, 'a1': before_qa_name,
+            'a2': before_qa::varchar} end,
+        -- outcome (from awaiting_qa on)
+        case when rank >= 3 and outcome is null then {'seq': 26, 'rule': 'outcome_missing',
+            'column_name': 'outcome', 'value': '', 'a1': status, 'a2': null::varchar} end,
+        case when rank < 3 and outcome is not null then {'seq': 27,
+            'rule': 'outcome_too_early', 'column_name': 'outcome', 'value': outcome,
+            'a1': status, 'a2': null::varchar} end
+    ], lambda h: h is not null)) as hit
+    from c
 )
-select _row, seq, rule, column_name, value, a1, a2
-from (
-    select c._row, 1 as seq, 'duplicate_case' as rule, 'case_ref' as column_name,
-        c.case_ref as value, d.first_row::varchar as a1, null as a2
-    from c join dups as d on c.case_ref = d.case_ref where c._row > d.first_row
-    union all
-    select _row, 2, 'before_scope', 'reported_date', reported_date::varchar, null, null
-    from c where reported_date < $earliest
-    union all
-    select _row, 3, 'future', 'reported_date', reported_date::varchar, null, null
-    from c where reported_date > $as_of
-    union all
-    select c._row, 4, 'borough_bcu', 'borough', c.borough, c.bcu, null
-    from c join contract_boroughs as b on c.borough = b.borough where b.bcu <> c.bcu
-    union all
-    select _row, 5, 'ethnicity_without_suspects', 'suspect_ethnicity_recorded',
-        suspect_ethnicity_recorded, suspects::varchar, null
-    from c where suspect_ethnicity_recorded = 'not_applicable' and suspects <> 0
-    union all
-    select _row, 6, 'ethnicity_recorded_no_suspects', 'suspect_ethnicity_recorded',
-        suspect_ethnicity_recorded, null, null
-    from c where suspects = 0 and suspect_ethnicity_recorded in ('all', 'some')
-    union all
-    select _row, 7, 'officer_while_unallocated', 'officer_ref', officer_ref, null, null
-    from c where rank = 0 and officer_ref is not null
-    union all
-    select _row, 8, 'officer_missing', 'officer_ref', '', status, null
-    from c where rank >= 1 and officer_ref is null
-    union all
-    select _row, 9, 'unknown_officer', 'officer_ref', officer_ref, null, null
-    from c where rank >= 1 and officer_ref not in (select ref from officer_refs)
-    -- allocated_date (from allocated on), after reported_date
-    union all
-    select _row, 10, 'date_missing', 'allocated_date', '', status, 'allocated'
-    from c where rank >= 1 and allocated_date is null
-    union all
-    select _row, 11, 'date_too_early', 'allocated_date', allocated_date::varchar, status, 'allocated'
-    from c where rank < 1 and allocated_date is not null
-    union all
-    select _row, 12, 'future', 'allocated_date', allocated_date::varchar, null, null
-    from c where allocated_date > $as_of
-    union all
-    select _row, 13, 'date_order', 'allocated_date', allocated_date::varchar, 'reported_date',
-        reported_date::varchar
-    from c where allocated_date < reported_date
-    -- started_date (from in_assessment on)
-    union all
-    select _row, 14, 'date_missing', 'started_date', '', status, 'in_assessment'
-    from c where rank >= 2 and started_date is null
-    union all
-    select _row, 15, 'date_too_early', 'started_date', started_date::varchar, status,
-        'in_assessment'
-    from c where rank < 2 and started_date is not null
-    union all
-    select _row, 16, 'future', 'started_date', started_date::varchar, null, null
-    from c where started_date > $as_of
-    union all
-    select _row, 17, 'date_order', 'started_date', started_date::varchar, before_started_name,
-        before_started::varchar
-    from c where started_date < before_started
-    -- completed_date (from awaiting_qa on)
-    union all
-    select _row, 18, 'date_missing', 'completed_date', '', status, 'awaiting_qa'
-    from c where rank >= 3 and completed_date is null
-    union all
-    select _row, 19, 'date_too_early', 'completed_date', completed_date::varchar, status,
-        'awaiting_qa'
-    from c where rank < 3 and completed_date is not null
-    union all
-    select _row, 20, 'future', 'completed_date', completed_date::varchar, null, null
-    from c where completed_date > $as_of
-    union all
-    select _row, 21, 'date_order', 'completed_date', completed_date::varchar,
-        before_completed_name, before_completed::varchar
-    from c where completed_date < before_completed
-    -- qa_date (when assessed)
-    union all
-    select _row, 22, 'date_missing', 'qa_date', '', status, 'assessed'
-    from c where rank >= 4 and qa_date is null
-    union all
-    select _row, 23, 'date_too_early', 'qa_date', qa_date::varchar, status, 'assessed'
-    from c where rank < 4 and qa_date is not null
-    union all
-    select _row, 24, 'future', 'qa_date', qa_date::varchar, null, null
-    from c where qa_date > $as_of
-    union all
-    select _row, 25, 'date_order', 'qa_date', qa_date::varchar, before_qa_name,
-        before_qa::varchar
-    from c where qa_date < before_qa
-    -- outcome (from awaiting_qa on)
-    union all
-    select _row, 26, 'outcome_missing', 'outcome', '', status, null
-    from c where rank >= 3 and outcome is null
-    union all
-    select _row, 27, 'outcome_too_early', 'outcome', outcome, status, null
-    from c where rank < 3 and outcome is not null
-)
-order by _row, seq
+select _row, hit.seq, hit.rule, hit.column_name, hit.value, hit.a1, hit.a2
+from hits
+order by _row, hit.seq
 limit $room;

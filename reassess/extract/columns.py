@@ -142,13 +142,25 @@ def check_columns(
     raw.arrow = None  # let each raw column go once it is checked
     width = len(raw.header)
     keep = _not_blank(table, width)
-    rows = table["_row"].combine_chunks().filter(keep).cast(pa.int32())
+    every_row = bool(pc.all(keep).as_py()) if len(keep) else True
+    raw_columns = {n: table[n] for n in table.column_names}
+    del table
+
+    def cells_of(column: str) -> pa.Array:
+        """A raw column (popped, so that its memory can go), blank rows out, empty as ''."""
+        values = _strings(raw_columns.pop(column))
+        if not every_row:
+            values = values.filter(keep)
+        return pc.fill_null(values, "") if values.null_count else values
+
+    rows = raw_columns.pop("_row").combine_chunks()
+    rows = (rows if every_row else rows.filter(keep)).cast(pa.int32())
     raw_values: dict[str, pa.Array] = {}
     arrays: dict[str, Any] = {"_row": rows}
     bads: list[np.ndarray] = []
     for col in columns:
         if col.name in positions:
-            values = pc.fill_null(_strings(table[f"c{positions[col.name]}"]).filter(keep), "")
+            values = cells_of(f"c{positions[col.name]}")
         else:
             values = pa.array([""] * len(rows), pa.string())
         typed, bad = _ref(values, col) if col.kind == "ref" else _mapped(values, col, checker)
@@ -158,7 +170,7 @@ def check_columns(
             raw_values[col.name] = values  # kept only where messages may need it
         elif col is columns[0]:
             raw_values[col.name] = values
-    del table
+    raw_columns.clear()
     pa.default_memory_pool().release_unused()
     any_bad = np.logical_or.reduce(bads) if bads else np.zeros(len(rows), dtype=bool)
     typed_table = pa.table(arrays)

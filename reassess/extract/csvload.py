@@ -90,7 +90,8 @@ def scan_csv(path: Path, table: str, limits: Limits, scratch: Path) -> tuple[Sou
             nonblank = nonblank or bool(chunk.strip())
             quotes = quotes or b'"' in chunk
             lf += chunk.count(b"\n")
-            cr += chunk.count(b"\r")
+            if b"\r" in chunk:  # most files have one kind of line ending: skip a second count
+                cr += chunk.count(b"\r")
             last = chunk[-1:]
             if valid_utf8 and not (chunk.isascii() and not utf8.getstate()[0]):
                 try:

@@ -144,15 +144,22 @@ def _check_columns(
 ) -> tuple[Checked, list[Issue]]:
     name = raw.name
     valid, keys, issues = check_columns(con, raw, positions, columns, checker, room)
-    con.register(f"t_{name}", valid)
+    # Into DuckDB's own storage once: the rules and the snapshot scan it several times, and
+    # DuckDB's copy is smaller than the Arrow one, which then goes.
+    con.register("checked_rows", valid)
     con.register("failed_keys", pa.table({"key": keys}))
     try:
         con.execute(
-            f"create or replace temp table failed_{name} as select key from failed_keys"  # noqa: S608
+            f"create or replace temp table t_{name} as select * from checked_rows; "  # noqa: S608
+            f"create or replace temp table failed_{name} as select key from failed_keys"
         )
     finally:
+        con.unregister("checked_rows")
         con.unregister("failed_keys")
-    return Checked(name, raw.source, valid.num_rows, len(keys), frozenset(positions)), issues
+    rows = valid.num_rows
+    del valid
+    pa.default_memory_pool().release_unused()
+    return Checked(name, raw.source, rows, len(keys), frozenset(positions)), issues
 
 
 # XLSX: typed cells, row by row.
