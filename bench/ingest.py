@@ -155,7 +155,8 @@ def measure(root: Path, factor: int, runs: int) -> list[list[str]]:
             _fmt(ing2),
             _fmt(rc2),
             f"{ing2.median / rc2.median:.1f}x",
-            f"{ing2.median / ing.median - 1:+.0%}",
+            f"{ing2.median / ing.median - 1:+.0%} "
+            f"({(ing2.median / rc2.median) / (ing.median / rc.median) - 1:+.0%} over read_csv)",
             f"{peak2:,} MB",
             f"{load:.1f} → {load_average():.1f}",
         ]
@@ -185,7 +186,9 @@ def render(rows: list[list[str]], runs: str, started: datetime) -> str:
         "*peak memory* is one `python -m reassess ingest` of the same extract (its own "
         "ru_maxrss). *v2* is the same week with a reinvestigation for every case assessed as "
         "`reinvestigate` and the officers' workstream column (bench/ingest.py builds it), "
-        "ingested beside the same previous snapshot. Times are medians (IQR; min–max).",
+        "ingested beside the same previous snapshot; *v2 vs v1* is the change in ingest's median "
+        "and, in brackets, in its ratio to read_csv (which discounts a change of load between "
+        "the two measurements). Times are medians (IQR; min–max).",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
