@@ -11,15 +11,15 @@ case_firsts as (
     select case_ref, min(_row) as first_case_row
     from t_reinvestigations group by case_ref
 ),
+referred as (select distinct case_ref from t_reinvestigations),
 cases as (
     select case_ref, any_value(outcome) as outcome, min(completed_date) as completed_date
     from t_cases
+    where case_ref in (select case_ref from referred)
     group by case_ref
 ),
-case_refs as (
-    select case_ref as ref from t_cases
-    union
-    select key from failed_cases
+failed_case_refs as (
+    select distinct key as ref from failed_cases where key in (select case_ref from referred)
 ),
 officer_refs as (
     select officer_ref as ref from t_officers
@@ -39,13 +39,13 @@ j as (
         c.outcome as case_outcome,
         c.completed_date as case_completed,
         c.case_ref is not null as case_valid,
-        k.ref is not null as case_known,
+        c.case_ref is not null or k.ref is not null as case_known,
         o.ref is not null as lead_known
     from t_reinvestigations as r
     join firsts as f on r.investigation_ref = f.investigation_ref
     join case_firsts as cf on r.case_ref = cf.case_ref
     left join cases as c on r.case_ref = c.case_ref
-    left join case_refs as k on r.case_ref = k.ref
+    left join failed_case_refs as k on r.case_ref = k.ref
     left join officer_refs as o on r.lead_officer_ref = o.ref
 ),
 hits as (
