@@ -361,3 +361,17 @@ def test_a_v2_workbook_is_read_like_the_folder(tmp_path: Path) -> None:
 
     assert (result.contract_version, result.reinvestigations, result.cases) == ("2", 4, 8)
     assert result.warnings == ()
+
+
+def test_the_data_contract_page_lists_every_column_of_every_table() -> None:
+    from reassess.extract.contract import TABLES
+
+    text = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    for name, columns in TABLES.items():
+        section = text.split(f"\n## {name} ", 1)[1].split("\n## ", 1)[0]
+        listed = [
+            line.split("|")[1].strip()
+            for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith("| column")
+        ]
+        assert listed == [c.name for c in columns], name
