@@ -124,7 +124,7 @@ def test_mayors_office_sees_only_disclosed_counts(demo_env: Path) -> None:
     assert metrics["Assessed"] == f"{b.figures['assessed']:,}"
     prepare = [b for b in at.button if str(b.key).startswith("briefing_")]
     assert [b.label for b in prepare] == ["PDF (A4)", "Excel", "CSV files (zip)"]
-    css = at.get("html")[0].proto.body
+    css = next(h.proto.body for h in at.get("html") if "@media print" in h.proto.body)
     assert "@media print" in css and "stSidebar" in css and "size: A4" in css
 
 

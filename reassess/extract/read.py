@@ -1,34 +1,49 @@
-"""Reading an extract (a CSV folder or an XLSX workbook) into raw tables, with source hashes."""
+"""Reading an extract (a CSV folder or an XLSX workbook): every file checked, hashed, and headed.
+
+`read_extract` checks what can be checked without reading rows (the files present, their bytes,
+their encodings, their headers); `load_rows` then reads each CSV's rows into an Arrow table. A
+workbook's rows stay an iterator of typed cells, checked as they are read.
+"""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import re
-import zipfile
+import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reassess.extract.contract import REQUIRED_TABLES, TABLES, ExtractError, Issue, RawTable
+import duckdb
+import pyarrow as pa
 
-MAX_FILE_BYTES = 256 * 1024 * 1024
-MAX_ROWS = 1_000_000
-csv.field_size_limit(MAX_FILE_BYTES)
-# One line with its ending (\r\n, \r or \n), as io.StringIO(newline="") splits them.
-LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+from reassess.extract.contract import REQUIRED_TABLES, TABLES
+from reassess.extract.csvload import (
+    CsvFile,
+    SourceFile,
+    check_header_width,
+    load_csv,
+    scan_csv,
+)
+from reassess.extract.header import check_width
+from reassess.extract.issues import ExtractError, Issue, refused
+from reassess.extract.limits import Limits
+from reassess.extract.xlsx import open_workbook, sheet_rows
+
+__all__ = ["Extract", "RawTable", "SourceFile", "load_rows", "read_extract", "refused"]
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """One file the extract was read from."""
+@dataclass
+class RawTable:
+    """A table as read: its header, and its rows (in DuckDB for CSV, an iterator for XLSX)."""
 
     name: str
-    sha256: str
-    bytes: int
+    source: str  # how the user names it: "cases.csv" or "extract.xlsx, sheet cases"
+    header: list[str]
+    csv: CsvFile | None = None
+    arrow: pa.Table | None = None  # CSV: _row and c0, c1, ... (the cells by position), once loaded
+    rows: Iterator[tuple[int, Sequence[Any]]] | None = None
+    ragged: list[Issue] = field(default_factory=list)  # rows wider than the header (CSV)
 
 
 @dataclass
@@ -40,12 +55,7 @@ class Extract:
     form: str  # "csv" or "xlsx"
 
 
-def refused(file: str, message: str) -> ExtractError:
-    """The extract refused for one reason about a whole file (no row or column to point at)."""
-    return ExtractError([Issue(file, None, None, None, message)])
-
-
-def read_extract(path: Path) -> Extract:
+def read_extract(path: Path, limits: Limits, scratch: Path) -> Extract:
     """Open a CSV folder or an XLSX workbook; raise ExtractError on anything unreadable."""
     if not path.exists():
         raise refused(
@@ -53,9 +63,9 @@ def read_extract(path: Path) -> Extract:
             "does not exist; give the folder that holds cases.csv and officers.csv, or an .xlsx workbook",
         )
     if path.is_dir():
-        return _read_folder(path)
+        return _read_folder(path, limits, scratch)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_workbook(path)
+        return _read_workbook(path, limits)
     if path.suffix.lower() == ".csv":
         raise refused(
             path.name,
@@ -64,23 +74,52 @@ def read_extract(path: Path) -> Extract:
     raise refused(path.name, "is neither a folder of CSV files nor an .xlsx workbook")
 
 
-def _hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def load_rows(con: duckdb.DuckDBPyConnection, extract: Extract, limits: Limits) -> None:
+    """Read every CSV table's rows (as Arrow, by DuckDB's reader), refusing unreadable CSV."""
+    for raw in extract.tables.values():
+        if raw.csv is not None:
+            raw.arrow, raw.ragged = load_csv(con, raw.csv, limits)
 
 
-def _read_folder(folder: Path) -> Extract:
-    files = {p.name.lower(): p for p in folder.iterdir() if p.is_file()}
+def _entries(folder: Path) -> tuple[dict[str, list[os.DirEntry[str]]], list[str]]:
+    by_name: dict[str, list[os.DirEntry[str]]] = {}
+    listed: list[str] = []
+    with os.scandir(folder) as it:
+        for entry in it:
+            if entry.is_symlink() or entry.is_file(follow_symlinks=False):
+                by_name.setdefault(entry.name.lower(), []).append(entry)
+                listed.append(entry.name.lower())
+    return by_name, sorted(set(listed))
+
+
+def _read_folder(folder: Path, limits: Limits, scratch: Path) -> Extract:
+    by_name, listed = _entries(folder)
     issues: list[Issue] = []
     tables: dict[str, RawTable] = {}
     sources: list[SourceFile] = []
     for name in TABLES:
-        path = files.get(f"{name}.csv")
-        if path is None:
+        file = f"{name}.csv"
+        found = by_name.get(file, [])
+        if len(found) > 1:
+            names = " and ".join(sorted(e.name for e in found))
+            issues.append(
+                Issue(
+                    file,
+                    None,
+                    None,
+                    None,
+                    f"the folder holds {names}, whose names differ only in case, so which one "
+                    "is the table is unclear; keep one of them",
+                    "ambiguous_file",
+                )
+            )
+            continue
+        if not found:
             if name in REQUIRED_TABLES:
-                others = ", ".join(sorted(files)) or "nothing"
+                others = ", ".join(listed) or "nothing"
                 issues.append(
                     Issue(
-                        f"{name}.csv",
+                        file,
                         None,
                         None,
                         None,
@@ -88,144 +127,54 @@ def _read_folder(folder: Path) -> Extract:
                     )
                 )
             continue
+        entry = found[0]
+        if entry.is_symlink():
+            issues.append(
+                Issue(
+                    entry.name,
+                    None,
+                    None,
+                    None,
+                    "is a symbolic link, which ingest does not follow; copy the file itself into "
+                    "the folder",
+                    "symlink",
+                )
+            )
+            continue
         try:
-            data = _read_bytes(path)
-            text = decode(data, path.name)
+            source, csv_file = scan_csv(Path(entry.path), name, limits, scratch)
+            check_header_width(csv_file, limits)
         except ExtractError as exc:
             issues.extend(exc.issues)
             continue
-        sources.append(SourceFile(path.name, _hash(data), len(data)))
-        try:
-            tables[name] = _csv_table(name, path.name, text)
-        except ExtractError as exc:
-            issues.extend(exc.issues)
+        except OSError as exc:
+            issues.append(Issue(entry.name, None, None, None, _unreadable(exc)))
+            continue
+        sources.append(source)
+        tables[name] = RawTable(name, csv_file.source, csv_file.header, csv=csv_file)
     if issues:
         raise ExtractError(issues)
     return Extract(tables, sources, "csv")
 
 
-def _read_bytes(path: Path) -> bytes:
+def _unreadable(exc: OSError) -> str:
+    return f"cannot be read ({exc.strerror or exc}); check the file's permissions"
+
+
+def _read_bytes(path: Path, limits: Limits) -> bytes:
     size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
+    if size > limits.max_file_bytes:
         raise refused(
             path.name,
-            f"is {size / 1e6:,.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MB. Check it is the right file",
+            f"is {size / 1e6:,.0f} MB; the limit is {limits.max_file_bytes // 2**20} MB. Check it is the right file",
         )
-    return path.read_bytes()
+    with path.open("rb") as fh:
+        return fh.read(limits.max_file_bytes + 1)
 
 
-def decode(data: bytes, name: str) -> str:
-    """Decode CSV bytes as UTF-8 (with or without BOM) or Windows-1252, or refuse clearly."""
-    fix = "save it from Excel as 'CSV UTF-8 (Comma delimited)'"
-    if not data.strip():
-        raise refused(name, "is empty; export the table again with its header row")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise refused(name, f"is UTF-16 text, which is not accepted; {fix}")
-    if data.startswith(b"PK\x03\x04"):
-        raise refused(
-            name,
-            "is a zip or Excel workbook, not CSV text; give the .xlsx itself, or export each sheet as CSV",
-        )
-    if data.startswith(b"%PDF"):
-        raise refused(name, f"is a PDF, not CSV text; {fix}")
-    if b"\x00" in data[:65536]:
-        raise refused(name, f"is binary (it contains NUL bytes), not CSV text; {fix}")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise refused(
-            name,
-            f"is in an unsupported text encoding (byte 0x{data[exc.start]:02x} at position {exc.start} is neither UTF-8 nor Windows-1252); {fix}",
-        ) from None
-    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\r\n\t")
-    if controls:
-        raise refused(name, f"contains {controls} control characters, so it is not CSV text; {fix}")
-    return text
-
-
-def _csv_table(name: str, source: str, text: str) -> RawTable:
-    # Lines are cut from `text` lazily: io.StringIO would hold a 4-bytes-a-character copy.
-    lines = (m.group() for m in LINE_RE.finditer(text))
-    reader = csv.reader(lines, strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise refused(source, "is empty; export the table again with its header row") from None
-    except csv.Error as exc:
-        raise ExtractError(
-            [Issue(source, 1, None, None, f"the header row cannot be read as CSV ({exc})")]
-        ) from None
-    if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
-        sep = next(s for s in (";", "\t", "|") if s in header[0])
-        shown = {";": "semicolons", "\t": "tabs", "|": "pipes"}[sep]
-        raise ExtractError(
-            [
-                Issue(
-                    source,
-                    1,
-                    None,
-                    header[0][:60],
-                    f"the file is separated by {shown}; the contract needs commas. Save it as 'CSV UTF-8 (Comma delimited)'",
-                )
-            ]
-        )
-    return RawTable(name, source, header, _csv_rows(reader, source))
-
-
-def _csv_rows(reader: Any, source: str) -> Iterator[tuple[int, Sequence[Any]]]:
-    rownum = 1
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise ExtractError(
-                [
-                    Issue(
-                        source,
-                        rownum + 1,  # the row being read (line_num is where the reader stopped)
-                        None,
-                        None,
-                        f"cannot be read as CSV ({exc}); check for an unmatched double quote",
-                    )
-                ]
-            ) from None
-        rownum += 1
-        if rownum > MAX_ROWS + 1:
-            raise ExtractError(
-                [
-                    Issue(
-                        source,
-                        rownum,
-                        None,
-                        None,
-                        f"has more than {MAX_ROWS:,} rows; check it is the right file",
-                    )
-                ]
-            )
-        yield rownum, cells
-
-
-def _read_workbook(path: Path) -> Extract:
-    from openpyxl import load_workbook
-
-    data = _read_bytes(path)
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise refused(
-            path.name, "is not an Excel workbook (.xlsx); save it from Excel as 'Excel Workbook'"
-        )
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for broken files
-        raise refused(
-            path.name,
-            f"cannot be opened as an Excel workbook ({type(exc).__name__}); save it again from Excel as 'Excel Workbook'",
-        ) from None
+def _read_workbook(path: Path, limits: Limits) -> Extract:
+    data = _read_bytes(path, limits)
+    wb, _archive = open_workbook(data, path.name, limits, tuple(TABLES))
     sheets = {s.strip().lower(): s for s in wb.sheetnames}
     issues: list[Issue] = []
     tables: dict[str, RawTable] = {}
@@ -244,9 +193,10 @@ def _read_workbook(path: Path) -> Extract:
                     )
                 )
             continue
-        rows = wb[sheet_name].iter_rows(values_only=True)
+        ws = wb[sheet_name]
+        rows = sheet_rows(ws, source, limits)
         try:
-            header_cells = next(rows)
+            _, header_cells = next(rows)
         except StopIteration:
             issues.append(
                 Issue(
@@ -261,18 +211,12 @@ def _read_workbook(path: Path) -> Extract:
         header = ["" if c is None else str(c) for c in header_cells]
         while header and header[-1] == "":
             header.pop()
-        tables[name] = RawTable(name, source, header, _sheet_rows(rows))
+        too_wide = check_width(source, len(header), limits)
+        if too_wide is not None:
+            issues.append(too_wide)
+            continue
+        tables[name] = RawTable(name, source, header, rows=rows)
     if issues:
         raise ExtractError(issues)
-    return Extract(tables, [SourceFile(path.name, _hash(data), len(data))], "xlsx")
-
-
-def _sheet_rows(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[int, Sequence[Any]]]:
-    for i, cells in enumerate(rows, start=2):
-        yield i, [_cell(c) for c in cells]
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, datetime) and value.hour == value.minute == value.second == 0:
-        return value.date()
-    return value
+    digest = hashlib.sha256(data).hexdigest()
+    return Extract(tables, [SourceFile(path.name, digest, len(data))], "xlsx")
