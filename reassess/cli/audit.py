@@ -7,11 +7,8 @@ import json
 import sys
 from typing import Any
 
-import pandas as pd
-
 from reassess.cli.common import parse_date
 from reassess.config import settings
-from reassess.present.csvsafe import to_safe_csv
 from reassess.store.audit import ACTIONS, Anchor, AuditError, default_range, open_trail, utc_now
 
 
@@ -57,6 +54,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return 1
     if args.csv:
         sys.stdout.flush()
+        from reassess.present.csvsafe import to_safe_csv
+
         sys.stdout.buffer.write(to_safe_csv(frame))
         return 0
     if args.json:
@@ -80,6 +79,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _plain(v: Any) -> Any:
+    import pandas as pd
+
     if v is None or v is pd.NA:
         return None
     if hasattr(v, "isoformat"):

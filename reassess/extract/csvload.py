@@ -71,7 +71,8 @@ def scan_csv(path: Path, table: str, limits: Limits, scratch: Path) -> tuple[Sou
         if size > limits.max_file_bytes:
             raise refused(
                 name,
-                f"is {size / 1e6:,.0f} MB; the limit is {limits.max_file_bytes // 2**20} MB. Check it is the right file",
+                f"is {size / 1e6:,.0f} MB; the limit is {limits.max_file_bytes // 2**20} MB, set by "
+                f"{limits.setting('max_file_bytes')}. Check it is the right file",
             )
         digest = hashlib.sha256()
         head = b""
@@ -228,7 +229,8 @@ def _too_many_rows(source: str, limits: Limits) -> ExtractError:
                 limits.max_rows + 2,
                 None,
                 None,
-                f"has more than {limits.max_rows:,} rows; check it is the right file",
+                f"has more than {limits.max_rows:,} rows (the limit set by {limits.setting('max_rows')}); "
+                "check it is the right file",
             )
         ]
     )

@@ -166,7 +166,8 @@ def _read_bytes(path: Path, limits: Limits) -> bytes:
     if size > limits.max_file_bytes:
         raise refused(
             path.name,
-            f"is {size / 1e6:,.0f} MB; the limit is {limits.max_file_bytes // 2**20} MB. Check it is the right file",
+            f"is {size / 1e6:,.0f} MB; the limit is {limits.max_file_bytes // 2**20} MB, set by "
+            f"{limits.setting('max_file_bytes')}. Check it is the right file",
         )
     with path.open("rb") as fh:
         return fh.read(limits.max_file_bytes + 1)

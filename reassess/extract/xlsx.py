@@ -116,7 +116,8 @@ def too_many_rows(source: str, limits: Limits) -> Issue:
         limits.max_rows + 2,
         None,
         None,
-        f"has more than {limits.max_rows:,} rows; check it is the right file",
+        f"has more than {limits.max_rows:,} rows (the limit set by {limits.setting('max_rows')}); "
+        "check it is the right file",
     )
 
 

@@ -9,12 +9,14 @@ No Streamlit.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from reassess.extract.contract import BCUS
+
+if TYPE_CHECKING:  # pandas is imported where frames are relabelled, so the CLI starts quickly
+    import pandas as pd
 
 CATEGORY_LABELS = {
     "organised_group": "Organised group",
@@ -230,7 +232,7 @@ def label(kind: str, code: Any) -> str:
     A BCU code reads as 'CE Central East'. An unknown code is returned as it is written (so a
     missing label shows up in the tests that look for snake_case on screen, never as 'None').
     """
-    if code is None or (isinstance(code, float) and pd.isna(code)):
+    if code is None or (isinstance(code, float) and math.isnan(code)):
         return "—"
     text = str(code)
     if kind == "bcu":
