@@ -200,7 +200,7 @@ def write_large_extract(folder: Path, cases: int, seed: int = 42) -> Path:
     rows: list[list[object]] = [list(CASES_HEADER)]
     for i in range(cases):
         bcu, borough = rng.choice(boroughs)
-        common = [
+        common: list[object] = [
             f"BIG-{i:07d}",
             f"{rng.randint(2010, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
             rng.choice(("online", "other", "institutional")),
@@ -213,7 +213,7 @@ def write_large_extract(folder: Path, cases: int, seed: int = 42) -> Path:
             rng.choice(("high", "medium", "low")),
         ]
         if rng.random() < 0.5:
-            rest = ["awaiting_allocation", "", "", "", "", "", "", "not_assessed", ""]
+            rest: list[object] = ["awaiting_allocation", "", "", "", "", "", "", "not_assessed", ""]
         else:
             rest = [
                 "assessed",

@@ -10,6 +10,7 @@ import sys
 import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -39,7 +40,7 @@ DAY = date(2026, 3, 6)
 AT = datetime(2026, 3, 6, 9, 30, tzinfo=UTC)
 
 
-def event(n: int = 0, **changes: object) -> AuditEvent:
+def event(n: int = 0, **changes: Any) -> AuditEvent:
     fields: dict[str, object] = {
         "user": "alice@example.org",
         "role": "commander",
@@ -168,7 +169,7 @@ def test_the_wall_clock_is_the_default_time() -> None:
         ),
     ],
 )
-def test_an_event_that_breaks_a_rule_is_refused(changes: dict[str, object], message: str) -> None:
+def test_an_event_that_breaks_a_rule_is_refused(changes: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidAuditEvent, match="refused") as refused:
         event(**changes)
     assert message in str(refused.value)

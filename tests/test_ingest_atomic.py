@@ -106,7 +106,7 @@ def test_replace_twice_keeps_both_old_files_and_lists_one_snapshot(
     monkeypatch.setenv("REASSESS_DATA_DIR", str(tmp_path / "data"))
     snapshots = tmp_path / "data" / "snapshots"
     folder = write_valid_extract(tmp_path / "extract")
-    digests = []
+    digests: list[str] = []
     for keep in ([2, 3, 4, 5, 6], [2, 3, 4, 5], [2, 3, 4]):
         keep_rows(folder, "cases.csv", keep)
         args = ["ingest", str(folder), "--as-of", "2026-01-30"]

@@ -74,7 +74,7 @@ def test_the_workstream_column_alone_makes_an_extract_v2(tmp_path: Path) -> None
 @dataclass(frozen=True)
 class BadV2:
     id: str
-    make: Callable[[Path], None]
+    make: Callable[[Path], object]
     expect: tuple[str, ...]
 
 

@@ -66,6 +66,7 @@ def test_query_runs_on_example_snapshot(name: str, example_snapshots: list[Snaps
 def test_query_runs_on_demo_snapshot(name: str, demo_dir: Path) -> None:
     listing = list_snapshots(demo_dir / "snapshots")
     snap = listing.get("2026-03-06")
+    assert snap is not None
     compare = listing.previous(snap)
     q = QUERIES[name]
     frame = Database().run(
@@ -155,6 +156,7 @@ def test_results_are_cached_and_independent_copies(example_snapshots: list[Snaps
 def test_scope_history_carries_every_earlier_snapshot(demo_dir: Path) -> None:
     listing = list_snapshots(demo_dir / "snapshots")
     latest = listing.latest
+    assert latest is not None
     hist = Database().run("scope_history", latest, role="commander")
     assert [d.date() for d in hist["as_of"]] == [s.as_of for s in listing.snapshots]
     assert list(hist["in_scope"]) == [s.in_scope for s in listing.snapshots]

@@ -205,7 +205,7 @@ def parse_params(params: Mapping[str, Any], bounds: tuple[int, int]) -> Parsed:
             dims[key] = value
         else:
             problems.append(
-                f"The link asked to {what} {_shown(raw)}, which is not one of "
+                f"The link asked to {what} {_shown(str(raw))}, which is not one of "
                 f"{', '.join(DIMENSIONS)}; showing {getattr(default, key)} instead."
             )
             dims[key] = getattr(default, key)

@@ -544,12 +544,12 @@ class AuditLog:
                 problems.append(ChainProblem(path.name, 0, _os_message("read", path, exc)))
                 continue
             key = (st.st_ino, st.st_size, st.st_mtime_ns)
-            count, found = _verify_file(str(path), day, key)
+            count, chain_problems = _verify_file(str(path), day, key)
             records += count
-            problems.extend(found)
-            file_signed, found = _verify_signatures(str(path), key, keys)
+            problems.extend(chain_problems)
+            file_signed, signature_problems = _verify_signatures(str(path), key, keys)
             signed += file_signed
-            problems.extend(found)
+            problems.extend(signature_problems)
             if self.keys:
                 problems.extend(_verify_seal(self.seal_path(day), path, self.keys))
         for seal in sorted(self.audit_dir.glob(".*.seal")) if self.audit_dir.is_dir() else ():

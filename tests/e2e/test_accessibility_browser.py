@@ -17,12 +17,12 @@ BLOCKING = {"serious", "critical"}
 
 
 @pytest.fixture(scope="module")
-def server(demo_dir: Path):  # type: ignore[no-untyped-def]
+def server(demo_dir: Path):
     with streamlit_server(demo_dir) as url:
         yield url
 
 
-def violations(page) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def violations(page) -> list[dict[str, object]]:
     """axe-core's violations on the page as it stands (WCAG 2.2 A/AA rules only)."""
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     return page.evaluate(
@@ -34,7 +34,7 @@ def violations(page) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_no_serious_or_critical_violation_on_any_page(server: str, browser, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_no_serious_or_critical_violation_on_any_page(server: str, browser, role: str) -> None:
     assert AXE.is_file(), (
         f"{AXE} is missing: `make test` installs axe-core (npm ci in tests/e2e/axe)"
     )

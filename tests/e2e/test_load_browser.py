@@ -156,7 +156,7 @@ def memory_mb(pid: int, field_name: str) -> float:
     raise RuntimeError(f"{field_name} not in /proc/{pid}/status")
 
 
-async def person(  # type: ignore[no-untyped-def]
+async def person(
     browser,
     url: str,
     role: str,

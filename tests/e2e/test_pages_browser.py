@@ -14,13 +14,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture(scope="module")
-def server(demo_dir: Path):  # type: ignore[no-untyped-def]
+def server(demo_dir: Path):
     with streamlit_server(demo_dir) as url:
         yield url
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_permitted_page_loads(server: str, browser, role: str) -> None:  # type: ignore[no-untyped-def]
+def test_every_permitted_page_loads(server: str, browser, role: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -44,7 +44,7 @@ def test_every_permitted_page_loads(server: str, browser, role: str) -> None:  #
     assert not errors, errors
 
 
-def test_forbidden_page_by_url_is_refused_and_audited(server: str, browser, demo_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_forbidden_page_by_url_is_refused_and_audited(server: str, browser, demo_dir: Path) -> None:
     from reassess.store.audit import AuditLog
 
     log = AuditLog(demo_dir / "audit")
@@ -67,7 +67,7 @@ def test_forbidden_page_by_url_is_refused_and_audited(server: str, browser, demo
     assert refused.iloc[0]["page"] == "workload" and refused.iloc[0]["role"] == "mayors_office"
 
 
-def test_menu_lists_exactly_the_roles_pages(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_menu_lists_exactly_the_roles_pages(server: str, browser) -> None:
     page = browser.new_page()
     try:
         for role in ("commander", "planner", "analyst"):
@@ -82,7 +82,7 @@ def test_menu_lists_exactly_the_roles_pages(server: str, browser) -> None:  # ty
         page.close()
 
 
-def test_pasted_link_reproduces_the_view(server: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_pasted_link_reproduces_the_view(server: str, browser) -> None:
     page = browser.new_page()
     try:
         page.goto(f"{server}/overview?snapshot=2026-03-06&compare=2026-02-06&role=commander")

@@ -143,7 +143,7 @@ def signin_data(signin_app: str, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return tmp_path_factory.getbasetemp() / "signin-data"
 
 
-def sign_in(browser, app: str, path: str, login: str):  # type: ignore[no-untyped-def]
+def sign_in(browser, app: str, path: str, login: str):
     """A fresh browser context that opens `path`, signs in as `login` and comes back."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
@@ -166,14 +166,14 @@ def sign_in(browser, app: str, path: str, login: str):  # type: ignore[no-untype
     return context, page, errors
 
 
-def menu(page) -> list[str]:  # type: ignore[no-untyped-def]
+def menu(page) -> list[str]:
     links = page.locator("[data-testid='stSidebarNav'] a")
     return [links.nth(i).inner_text().strip().splitlines()[-1] for i in range(links.count())]
 
 
 def test_a_commander_signs_in_and_sees_workload(
     signin_app: str, signin_data: Path, browser
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     context, page, errors = sign_in(browser, signin_app, "/workload", "cmd-alice")
     try:
         assert page.get_by_text("Signed in as cmd-alice@example.org · Commander").count() == 1
@@ -197,7 +197,7 @@ def test_a_commander_signs_in_and_sees_workload(
 
 def test_a_mayors_office_user_is_sent_from_workload_to_the_briefing(
     signin_app: str, browser
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     context, page, errors = sign_in(browser, signin_app, "/", "mopac-bob")
     try:
         assert page.get_by_text("Signed in as mopac-bob@example.org · Mayor's office").count() == 1
@@ -216,7 +216,7 @@ def test_a_mayors_office_user_is_sent_from_workload_to_the_briefing(
     assert not errors, errors
 
 
-def test_an_account_with_no_role_sees_the_no_access_page(signin_app: str, browser) -> None:  # type: ignore[no-untyped-def]
+def test_an_account_with_no_role_sees_the_no_access_page(signin_app: str, browser) -> None:
     context, page, errors = sign_in(browser, signin_app, "/overview", "visitor-carol")
     try:
         assert page.get_by_text("has no role on the review dashboard").count() == 1
