@@ -436,14 +436,28 @@ def test_an_unwritable_folder_is_an_audit_error(tmp_path: Path) -> None:
     assert "REASSESS_DATA_DIR/audit" in str(failed.value)
 
 
-def test_a_read_only_day_file_is_an_audit_error(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root ignores file permissions")
+def test_a_read_only_day_file_is_an_audit_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     log = AuditLog(tmp_path)
     log.record(event())
+    before = log.path_for(DAY).read_bytes()
     log.path_for(DAY).chmod(0o400)
-    with pytest.raises(AuditError):
+    real_open = os.open
+
+    def as_the_kernel_would(path: str, flags: int, *args: int, **kw: int) -> int:
+        # root ignores file modes, so refuse a write the way the kernel refuses anyone else
+        writing = flags & (os.O_WRONLY | os.O_RDWR)
+        if writing and os.path.exists(path) and not os.stat(path).st_mode & 0o222:
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, flags, *args, **kw)
+
+    if os.geteuid() == 0:
+        monkeypatch.setattr(os, "open", as_the_kernel_would)
+    with pytest.raises(AuditError, match="Permission denied"):
         log.record(event(1))
+    monkeypatch.undo()
+    assert log.path_for(DAY).read_bytes() == before
 
 
 def test_a_full_disk_is_an_audit_error_and_leaves_no_partial_line(

@@ -195,20 +195,18 @@ def test_a_commander_signs_in_and_sees_workload(
     assert log.verify().ok
 
 
-def test_a_mayors_office_user_is_sent_from_workload_to_the_briefing(
-    signin_app: str, browser
-) -> None:
+def test_a_mayors_office_user_is_refused_workload_in_words(signin_app: str, browser) -> None:
     context, page, errors = sign_in(browser, signin_app, "/", "mopac-bob")
     try:
         assert page.get_by_text("Signed in as mopac-bob@example.org · Mayor's office").count() == 1
         assert "/briefing" in page.url
         page.goto(f"{signin_app}/workload?role=commander")
         wait_ready(page)
-        page.get_by_text("Page not found").first.wait_for(timeout=20_000)
-        assert "/briefing" in page.url
-        assert page.locator("h1").filter(has_text="Briefing").count() == 1
-        assert page.locator("h1").filter(has_text="Workload").count() == 0
+        page.get_by_text("role cannot open Workload").first.wait_for(timeout=20_000)
+        # The ?role= in the URL changes nothing: the signed-in role decides.
+        assert page.get_by_text("The Mayor's office role cannot open Workload").count() == 1
         assert page.get_by_text("By officer").count() == 0
+        assert page.locator("h1").filter(has_text="Workload").count() == 0
         assert menu(page) in ([], ["Briefing"])  # one page: Streamlit may hide the menu
         assert page.locator("[data-testid='stException']").count() == 0
     finally:
