@@ -199,6 +199,11 @@ class Settings:
         return self.data_dir / "scenarios.duckdb"
 
     @property
+    def ledger_db(self) -> Path:
+        """The release ledger: every figure the Mayor's office has been shown (append-only)."""
+        return self.data_dir / "store" / "releases.duckdb"
+
+    @property
     def secrets_file(self) -> Path:
         """Streamlit's secrets file (sign-in settings, the audit key): never in the repository."""
         return ROOT / ".streamlit" / "secrets.toml"

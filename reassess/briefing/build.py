@@ -28,26 +28,31 @@ import pandas as pd
 
 from reassess.briefing.contents import (
     BRIEFING_ROLE,
-    CHANGE_ROWS,
     DEFINITIONS,
     HEADLINE_ROWS,
     MODEL_ROLE,
     TITLE,
     Briefing,
-    BriefingTable,
     Shown,
 )
 from reassess.briefing.resources import resource_lines
+from reassess.briefing.stocks import release_stocks
 from reassess.briefing.tables import (
     bcu_table,
     borough_category_table,
     build_fan_table,
-    build_headline_table,
     category_table,
     ethnicity_table,
-    notes_for,
+)
+from reassess.briefing.timeline import (
+    change_cells,
+    changes_table,
+    headline_cells,
+    headline_table,
+    progress_cells,
     progress_table,
-    shown_or_plain,
+    release_cells,
+    weekly_cells,
     weekly_table,
 )
 from reassess.briefing.words import (
@@ -61,17 +66,16 @@ from reassess.briefing.words import (
     write_narrative,
 )
 from reassess.config import Programme
+from reassess.disclosure.ledger import Ledger, ledger_for
 from reassess.disclosure.tables import (
     DisclosureRules,
     default_rules,
-    protect_count,
     protected_percent,
     rules_text,
 )
 from reassess.figures.status import compute_status
-from reassess.present.formats import long_date
 from reassess.present.marking import markings
-from reassess.snapshot.listing import SnapshotInfo
+from reassess.snapshot.listing import SnapshotInfo, list_snapshots
 from reassess.snapshot.runner import Database
 
 # --- words --------------------------------------------------------------------------------
@@ -87,53 +91,55 @@ def build_briefing(
     programme: Programme,
     *,
     rules: DisclosureRules | None = None,
+    ledger: Ledger | None = None,
 ) -> Briefing:
     """The briefing for a snapshot (and a comparison), every figure through disclosure control."""
     rules = rules or default_rules()
+    ledger = ledger or ledger_for(snapshot.path.parent)
+    listing = list_snapshots(snapshot.path.parent)
     status = compute_status(db, snapshot, compare, programme, role=MODEL_ROLE)
 
     def run(name: str, snap: SnapshotInfo = snapshot, **params: Any) -> pd.DataFrame:
         return db.run(name, snap, role=BRIEFING_ROLE, **params)
 
-    kpis = run("kpis").iloc[0].to_dict()
-    remaining = protect_count(int(status.kpis["in_scope"] - status.kpis["assessed"]), rules)
-    in_scope, assessed = shown_or_plain(kpis["in_scope"]), shown_or_plain(kpis["assessed"])
+    # Every figure over time is a base cell of a release or derived from them (stocks.py).
+    stocks = release_stocks(db, listing, snapshot, programme.programme_start, ledger, rules)
+    now = headline_cells(stocks, snapshot.as_of, rules)
+    figures: dict[str, Shown] = {k: now[k].shown for k, _ in HEADLINE_ROWS}
+    figures["remaining"] = remaining = now["remaining"].shown
+    in_scope, assessed = figures["in_scope"], figures["assessed"]
     pct = protected_percent(assessed, in_scope, rules=rules)
-    figures: dict[str, Shown] = {k: shown_or_plain(kpis[k]) for k, _ in HEADLINE_ROWS}
-    figures["remaining"] = remaining
 
     headline = progress_sentence(assessed, in_scope, pct) + " " + forecast_sentence(status)
     narrative = write_narrative(status, figures, rules)
 
-    changes_table = changes_text = None
-    before: dict[str, Any] | None = None
+    changes = changes_text = None
+    before = None
     if compare is not None:
-        before = run("kpis", compare).iloc[0].to_dict()
-        row = db.run(
-            "changes_since",
-            snapshot,
-            role=BRIEFING_ROLE,
-            compare=compare,
-            compare_as_of=compare.as_of,
-        ).iloc[0]
-        changes = {k: shown_or_plain(row[k]) for k, _ in CHANGE_ROWS}
-        changes_text = changes_sentence(compare.as_of, changes)
-        changes_table = BriefingTable(
-            "changes",
-            f"What changed since {long_date(compare.as_of)}",
-            pd.DataFrame(
-                {"Change": [label for _, label in CHANGE_ROWS], "Cases": list(changes.values())}
-            ),
-            notes_for([changes.values()], rules),
-            ("Cases",),
+        before = headline_cells(stocks, compare.as_of, rules)
+        shown_changes = change_cells(stocks, snapshot.as_of, compare.as_of, rules)
+        changes_text = changes_sentence(
+            compare.as_of, {k: c.shown for k, c in shown_changes.items()}
         )
+        changes = changes_table(compare, shown_changes, rules)
 
-    headline_table = build_headline_table(snapshot, compare, kpis, before, rules)
-    weekly = weekly_table(run, snapshot, programme, rules)
-    progress, chart_assessed, chart_scope = progress_table(run, snapshot, programme, rules)
+    weeks = programme.throughput_window_weeks
+    weekly = weekly_table(weekly_cells(stocks, snapshot.as_of, weeks, rules), weeks, rules)
+    progress, chart_assessed, chart_scope = progress_table(
+        progress_cells(stocks, snapshot.as_of, programme.programme_start, rules), rules
+    )
     fan_table, chart_fan = build_fan_table(status, rules)
     ethnicity, ethnicity_caveat = ethnicity_table(run, programme, rules)
     resources, resources_text = resource_lines(db, run, snapshot, programme, status, rules)
+    by_category, by_bcu = category_table(run, rules), bcu_table(run, rules)
+    borough_category = borough_category_table(db, snapshot, rules)
+    cross_section = [by_category, by_bcu, borough_category]
+    published = release_cells(db, listing, snapshot, programme, ledger, rules, cross_section)
+    if changes is not None and compare is not None:
+        published += [
+            (f"changes:{compare.as_of.isoformat()}", k, c) for k, c in shown_changes.items()
+        ]
+    ledger.record(snapshot.as_of, published)
     f = status.forecast
     rag_reason = rag_reason_text(status, remaining, rules)
     shown_markings = markings(snapshot.synthetic)
@@ -158,18 +164,18 @@ def build_briefing(
         forecast_p85=f.p85 if f.status == "ok" else None,
         forecast_note=forecast_note(status),
         changes_text=changes_text,
-        headline_table=headline_table,
-        changes=changes_table,
+        headline_table=headline_table(snapshot, compare, now, before, rules),
+        changes=changes,
         weekly=weekly,
         progress=progress,
         forecast=fan_table,
-        by_category=category_table(run, rules),
-        by_bcu=bcu_table(run, rules),
-        borough_category=borough_category_table(db, snapshot, rules),
+        by_category=by_category,
+        by_bcu=by_bcu,
+        borough_category=borough_category,
         ethnicity=ethnicity,
         resources=resources,
         resources_text=resources_text,
-        caveats=caveats(snapshot, programme, ethnicity_caveat, kpis, status, rules),
+        caveats=caveats(snapshot, programme, ethnicity_caveat, in_scope, status, rules),
         definitions=DEFINITIONS,
         disclosure_rules=tuple(rules_text(rules)),
         chart_assessed=chart_assessed,

@@ -84,16 +84,6 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
 )
 
 
-CHANGE_ROWS = (
-    ("completed", "Assessments completed"),
-    ("added", "Cases added to scope"),
-    ("removed", "Cases removed from scope"),
-    ("newly_allocated", "Cases newly allocated to an officer"),
-    ("reassigned", "Cases reassigned to another officer"),
-    ("high_priority_awaiting", "High-priority cases awaiting allocation (now)"),
-)
-
-
 HEADLINE_ROWS = (
     ("in_scope", "Cases in scope"),
     ("assessed", "Assessed"),

@@ -9,7 +9,6 @@ import pandas as pd
 
 from reassess.briefing.contents import (
     FAN_COLUMNS,
-    HEADLINE_ROWS,
     MODEL_ROLE,
     NOT_SHOWN,
     BriefingTable,
@@ -26,7 +25,6 @@ from reassess.disclosure.tables import (
 )
 from reassess.extract.contract import BCUS, CATEGORIES
 from reassess.figures.status import Status, status_fan
-from reassess.present.formats import number_words
 from reassess.present.vocabulary import CATEGORY_LABELS
 from reassess.snapshot.listing import SnapshotInfo
 from reassess.snapshot.runner import Database
@@ -51,97 +49,8 @@ def notes_for(columns: list[Any], rules: DisclosureRules) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def build_headline_table(
-    snapshot: SnapshotInfo,
-    compare: SnapshotInfo | None,
-    kpis: dict[str, Any],
-    before: dict[str, Any] | None,
-    rules: DisclosureRules,
-) -> BriefingTable:
-    now = f"As at {snapshot.as_of.isoformat()}"
-    data: dict[str, list[Any]] = {
-        "Figure": [label for _, label in HEADLINE_ROWS],
-        now: [shown_or_plain(kpis[k]) for k, _ in HEADLINE_ROWS],
-    }
-    counts = [now]
-    if compare is not None and before is not None:
-        then = f"As at {compare.as_of.isoformat()}"
-        data[then] = [shown_or_plain(before[k]) for k, _ in HEADLINE_ROWS]
-        counts.append(then)
-    return BriefingTable(
-        "headline",
-        "Headline figures",
-        pd.DataFrame(data),
-        notes_for([data[c] for c in counts], rules),
-        tuple(counts),
-    )
-
-
-def weekly_table(
-    run: Any, snapshot: SnapshotInfo, programme: Programme, rules: DisclosureRules
-) -> BriefingTable:
-    """Assessments started and completed in each week of the forecast window, disclosed."""
-    weeks = programme.throughput_window_weeks
-    flow = run("weekly_flow", as_of=snapshot.as_of, weeks=weeks)
-    frame = pd.DataFrame(
-        {
-            "Week starting": [as_day(d) for d in flow["week_starting"]],
-            "Week ending": [as_day(d) for d in flow["week_ending"]],
-            "Assessments started": [shown_or_plain(v) for v in flow["started"]],
-            "Assessments completed": [shown_or_plain(v) for v in flow["completed"]],
-        }
-    )
-    return BriefingTable(
-        "weekly",
-        f"Assessments started and completed each week (last {number_words(weeks)} weeks)",
-        frame,
-        notes_for([frame["Assessments started"], frame["Assessments completed"]], rules),
-        ("Assessments started", "Assessments completed"),
-    )
-
-
 def as_day(value: Any) -> date:
     return pd.Timestamp(value).date()
-
-
-def progress_table(
-    run: Any, snapshot: SnapshotInfo, programme: Programme, rules: DisclosureRules
-) -> tuple[BriefingTable, pd.DataFrame, pd.DataFrame]:
-    """Cumulative assessed by week and scope by snapshot: the burn-up's history, disclosed."""
-    assessed = run("burn_up", as_of=snapshot.as_of, programme_start=programme.programme_start)
-    scope = run("scope_history")
-    scope_by_day = {
-        as_day(d): shown_or_plain(v) for d, v in zip(scope["as_of"], scope["in_scope"], strict=True)
-    }
-    weeks = [as_day(d) for d in assessed["week_ending"]]
-    frame = pd.DataFrame(
-        {
-            "Week ending": weeks,
-            "Assessed (cumulative)": [shown_or_plain(v) for v in assessed["assessed"]],
-            "Cases in scope": pd.Series([scope_by_day.get(d) for d in weeks], dtype=object),
-        }
-    )
-    chart_assessed = pd.DataFrame(
-        {
-            "week_ending": pd.to_datetime(weeks),
-            "assessed": [as_number(v) for v in frame["Assessed (cumulative)"]],
-        }
-    ).dropna()
-    chart_scope = pd.DataFrame(
-        {
-            "as_of": pd.to_datetime([as_day(d) for d in scope["as_of"]]),
-            "in_scope": [as_number(v) for v in scope["in_scope"]],
-        }
-    ).dropna()
-    table = BriefingTable(
-        "progress",
-        "Cases assessed (cumulative) and cases in scope, by week",
-        frame,
-        notes_for([frame["Assessed (cumulative)"], frame["Cases in scope"]], rules)
-        + ("Cases in scope is blank in weeks with no snapshot.",),
-        ("Assessed (cumulative)", "Cases in scope"),
-    )
-    return table, chart_assessed, chart_scope
 
 
 def build_fan_table(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import math
 from datetime import date
-from typing import Any
 
-from reassess.briefing.contents import Shown, shown_or_plain
+from reassess.briefing.contents import Shown
 from reassess.config import Programme
 from reassess.disclosure.tables import (
     DisclosureRules,
@@ -77,17 +76,20 @@ def forecast_sentence(status: Status) -> str:
 
 
 def changes_sentence(compare_as_of: date, changes: dict[str, Shown]) -> str:
-    """What changed since the comparison snapshot, from the shown (rounded) figures."""
+    """What changed since the comparison snapshot, from the derived (approximate) figures."""
     w = {k: count_words(v) for k, v in changes.items()}
     parts = [
         f"{w['completed']} assessments were completed",
         f"{w['newly_allocated']} cases were newly allocated to an officer",
     ]
-    if changes["added"] == 0 and changes["removed"] == 0:
-        parts.append("no cases were added to or removed from scope")
+    net = changes["net_scope"]
+    if net == 0:
+        parts.append("the number of cases in scope did not change")
+    elif isinstance(net, str):
+        parts.append(f"the number of cases in scope changed by {count_words(net)}")
     else:
-        removed = count_words(changes["removed"], zero="none")
-        parts.append(f"{w['added']} cases were added to scope and {removed} removed")
+        way = "rose" if net > 0 else "fell"
+        parts.append(f"the number of cases in scope {way} by about {abs(net):,}")
     return f"Since {long_date(compare_as_of)}, " + "; ".join(parts) + "."
 
 
@@ -147,7 +149,7 @@ def caveats(
     snapshot: SnapshotInfo,
     programme: Programme,
     ethnicity_caveat: str,
-    kpis: dict[str, Any],
+    in_scope: Shown,
     status: Status,
     rules: DisclosureRules,
 ) -> tuple[str, ...]:
@@ -165,7 +167,7 @@ def caveats(
     out.append(
         f"Scope can change as records are searched. The Commissioner's letter gave about "
         f"{scope:,} investigations ({programme.setting('baseline_scope').source}); the tracker "
-        f"now holds {count_words(shown_or_plain(kpis['in_scope']), zero='0')} cases in scope."
+        f"now holds {count_words(in_scope, zero='0')} cases in scope."
     )
     flagging = programme.flagging_accuracy_share
     out.append(

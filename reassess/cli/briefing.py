@@ -14,9 +14,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from reassess.access import ROLES
 from reassess.cli.common import record_cli_export
 from reassess.config import programme, settings
+from reassess.disclosure.releases import allowed_compares, compare_refusal, may_compare
 from reassess.snapshot.listing import list_snapshots
+
+KEYWORDS = ("previous", "none", "four-weeks", "start")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -67,8 +71,20 @@ def cmd_briefing(args: argparse.Namespace) -> int:
 
     listing = list_snapshots(settings().snapshot_dir)
     snap = resolve_snapshot(listing, args.snapshot)
-    wanted = args.compare.lower() if args.compare.lower() in ("previous", "none") else args.compare
+    wanted = args.compare.lower() if args.compare.lower() in KEYWORDS else args.compare
+    allowed = allowed_compares(listing, snap)
+    if wanted in ("four-weeks", "start"):
+        named = allowed.get(wanted.replace("-", "_"))
+        if named is None:
+            print(f"error: {compare_refusal(listing, snap, wanted)}", file=sys.stderr)
+            return 1
+        wanted = named.label
     compare = resolve_compare(listing, snap, wanted)
+    if not may_compare(args.role, listing, snap, compare):
+        assert compare is not None
+        print(f"error: {compare_refusal(listing, snap, compare.label)}", file=sys.stderr)
+        print("Nothing was written.", file=sys.stderr)
+        return 1
     # The CSV names are fixed by the briefing's tables; check every target before building.
     csv_names = _csv_names(compare is not None)
     problems = check_outputs(planned_outputs(args, csv_names), args.force)
@@ -88,7 +104,7 @@ def cmd_briefing(args: argparse.Namespace) -> int:
         files += [(folder / name, data) for name, data in briefing_csvs(b).items()]
     refused = record_cli_export(
         "briefing",
-        "mayors_office",
+        args.role,
         snap.as_of,
         "briefing " + ", ".join(path.name for path, _ in files),
     )
@@ -125,7 +141,14 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--compare",
         default="previous",
-        help="'previous' (default), 'none' or an earlier as-of date",
+        help="'previous' (default), 'four-weeks', 'start', 'none' or an earlier as-of date "
+        "(the Mayor's office: only the previous week, four weeks back or the programme start)",
+    )
+    p.add_argument(
+        "--role",
+        choices=ROLES,
+        default="mayors_office",
+        help="the role the briefing is made for (default mayors_office); recorded in the audit",
     )
     p.add_argument("--pdf", metavar="FILE", help="write the A4 PDF pack here")
     p.add_argument("--xlsx", metavar="FILE", help="write the Excel workbook here")

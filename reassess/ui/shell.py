@@ -6,6 +6,7 @@ import streamlit as st
 
 from reassess.access import PAGE_BY_ID, ROLE_LABELS, ROLES
 from reassess.config import programme, settings
+from reassess.disclosure.releases import RESTRICTED_ROLES, allowed_compares
 from reassess.present.marking import CLASSIFICATION
 from reassess.snapshot.listing import Listing, SnapshotInfo, list_snapshots
 from reassess.ui.context import CTX_KEY, PageContext
@@ -25,7 +26,7 @@ def render_shell() -> PageContext:
         first_run(cfg.snapshot_dir, listing)
         st.stop()
     identity = resolve_identity(listing)
-    snapshot, compare = snapshot_pickers(listing)
+    snapshot, compare = snapshot_pickers(listing, identity.role)
     show_notices()
     ctx = PageContext(
         role=identity.role,
@@ -55,8 +56,13 @@ def first_run(snapshot_dir: object, listing: Listing) -> None:
         st.warning(f"Skipped {broken.path.name}: it {broken.reason}.")
 
 
-def snapshot_pickers(listing: Listing) -> tuple[SnapshotInfo, SnapshotInfo | None]:
-    """Sidebar pickers for the snapshot and its comparison, kept in the URL."""
+def snapshot_pickers(
+    listing: Listing, role: str = "commander"
+) -> tuple[SnapshotInfo, SnapshotInfo | None]:
+    """Sidebar pickers for the snapshot and its comparison, kept in the URL.
+
+    The Mayor's office is offered only the fixed comparisons (reassess/disclosure/releases.py):
+    the previous week, four weeks back and the programme start."""
     labels = [s.label for s in reversed(listing.snapshots)]
     _seed_from_url("snapshot", labels, labels[0], "snapshot")
     chosen = st.sidebar.selectbox(
@@ -67,6 +73,8 @@ def snapshot_pickers(listing: Listing) -> tuple[SnapshotInfo, SnapshotInfo | Non
     )
     snapshot = listing.get(chosen) or listing.snapshots[-1]
     earlier = [s.label for s in reversed(listing.snapshots) if s.as_of < snapshot.as_of]
+    if role in RESTRICTED_ROLES:
+        earlier = [s.label for s in allowed_compares(listing, snapshot).values()]
     options = [*earlier, NO_COMPARE]
     previous = earlier[0] if earlier else NO_COMPARE
     if st.session_state.get("compare") not in options:
