@@ -8,8 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from reassess.present.formats import timestamp
 from reassess.present.breakdowns import in_display_order
+from reassess.present.formats import timestamp
 from reassess.present.vocabulary import (
     CHANGE_LABELS,
     ETHNICITY_LABELS,

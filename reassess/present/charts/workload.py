@@ -8,7 +8,8 @@ import plotly.graph_objects as go
 from reassess.model.workload import CapacityDemand
 from reassess.present.charts.style import ASSESSED, PACE, SCOPE, SERIES, TARGET, base_layout
 from reassess.present.formats import short_date
-from reassess.present.vocabulary import ABSTRACTION_REASON_LABELS, label
+from reassess.present.vocabulary import ABSTRACTION_REASON_LABELS
+from reassess.present.vocabulary import label as code_label
 
 REASON_LABELS = ABSTRACTION_REASON_LABELS
 OFFICER_COLUMNS = {
@@ -50,7 +51,7 @@ def officer_table(officers: pd.DataFrame) -> pd.DataFrame:
         ", ".join(w for w, on in (("overloaded", o), ("no recent completion", i)) if on)
         for o, i in zip(out["overloaded"], out["idle"], strict=True)
     ]
-    out["role"] = [label("officer_role", r) for r in out["role"]]
+    out["role"] = [code_label("officer_role", r) for r in out["role"]]
     out["last_completed"] = [
         short_date(d.date() if pd.notna(d) else None) for d in pd.to_datetime(out["last_completed"])
     ]
