@@ -29,6 +29,7 @@ MONTHS = (
 # "rounded to the nearest 5", "9 figures are shown as ...": how many cells a table hides).
 NOT_COUNTS = (
     r"\b\d{4}-\d{2}-\d{2}\b",
+    r"\b\d{1,2}:\d{2}\b",  # a time of day (the snapshot's ingest time)
     rf"\b\d{{1,2}}(?= and \d{{1,2}} (?:{MONTHS})\b)",
     rf"\b\d{{1,2}}(?= (?:{MONTHS})\b)",
     r"\b(?:19|20)\d{2}\b",

@@ -38,15 +38,13 @@ from reassess.briefing.contents import (
 from reassess.briefing.resources import resource_lines
 from reassess.briefing.stocks import release_stocks
 from reassess.briefing.tables import (
-    bcu_table,
-    borough_category_table,
     build_fan_table,
-    category_table,
     ethnicity_table,
 )
 from reassess.briefing.timeline import (
     change_cells,
     changes_table,
+    cross_section_tables,
     headline_cells,
     headline_table,
     progress_cells,
@@ -131,9 +129,8 @@ def build_briefing(
     fan_table, chart_fan = build_fan_table(status, rules)
     ethnicity, ethnicity_caveat = ethnicity_table(run, programme, rules)
     resources, resources_text = resource_lines(db, run, snapshot, programme, status, rules)
-    by_category, by_bcu = category_table(run, rules), bcu_table(run, rules)
-    borough_category = borough_category_table(db, snapshot, rules)
-    cross_section = [by_category, by_bcu, borough_category]
+    cross_section = cross_section_tables(db, snapshot, rules)
+    by_category, by_bcu, borough_category = cross_section
     published = release_cells(db, listing, snapshot, programme, ledger, rules, cross_section)
     if changes is not None and compare is not None:
         published += [

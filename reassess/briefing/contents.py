@@ -131,6 +131,9 @@ class BriefingTable:
     frame: pd.DataFrame  # shown values: ints, suppression labels, text, dates; no index
     notes: tuple[str, ...] = ()
     count_columns: tuple[str, ...] = ()  # columns holding shown counts
+    # figures derived from others, with their intervals, by (first column's label, column);
+    # the release ledger records these as they are, every other count from its shown value
+    derived: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False)
 
     def display(self) -> pd.DataFrame:
         """The table as text for the screen: counts with thousands separators, blanks as ''."""

@@ -17,10 +17,10 @@ from reassess.briefing.contents import (
 )
 from reassess.briefing.words import count_words
 from reassess.config import Programme
+from reassess.disclosure.releases import Cell, protect_grid
 from reassess.disclosure.tables import (
     DisclosureRules,
     protect_count,
-    protect_table,
     protected_percent,
 )
 from reassess.extract.contract import BCUS, CATEGORIES
@@ -146,10 +146,10 @@ def bcu_table(run: Any, rules: DisclosureRules) -> BriefingTable:
 
 def borough_category_table(
     db: Database, snapshot: SnapshotInfo, rules: DisclosureRules
-) -> BriefingTable:
-    """Cases in scope by borough and category: a two-way table with secondary suppression."""
-    # Raw counts: protect_table needs them to choose the secondary suppressions across both
-    # rows and columns; nothing from this frame is used except through protect_table.
+) -> tuple[BriefingTable, dict[tuple[object, object], Cell]]:
+    """Cases in scope by borough and category: each cell protected, every total derived from them."""
+    # Raw counts: protect_grid protects each cell and works out the totals from the shown
+    # cells; nothing from this frame is used except through protect_grid.
     raw = db.run("briefing_borough_category", snapshot, role=MODEL_ROLE)
     boroughs = sorted(b for _, (_, bs) in BCUS.items() for b in bs)
     extra = sorted(set(raw["borough"]) - set(boroughs))
@@ -160,18 +160,25 @@ def borough_category_table(
         .astype("int64")
     )
     pivot.index.name, pivot.columns.name = "Borough", None
-    pivot.columns = [CATEGORY_LABELS[c] for c in pivot.columns]
-    protected = protect_table(pivot, rules)
-    shown = protected.shown.reset_index()
-    shown.columns = ["Borough", *list(protected.shown.columns)]
-    counts = tuple(str(c) for c in protected.shown.columns)
-    return BriefingTable(
+    shown, cells = protect_grid(pivot, rules)
+    shown.columns = [CATEGORY_LABELS[c] if c in CATEGORY_LABELS else c for c in shown.columns]
+    shown = shown.reset_index()
+    counts = tuple(str(c) for c in shown.columns[1:])
+    values = [v for c in counts for v in shown[c]]
+    notes = notes_for([values], rules) + (
+        "Totals are worked out from the figures shown in the table, so they are approximate.",
+    )
+    label = {**CATEGORY_LABELS, "Total": "Total"}
+    derived = {(str(r), label.get(str(c), str(c))): cell for (r, c), cell in cells.items()}
+    table = BriefingTable(
         "borough_category",
         "Cases in scope by borough and category",
         shown,
-        protected.notes,
+        notes,
         counts,
+        derived,
     )
+    return table, cells
 
 
 def ethnicity_table(

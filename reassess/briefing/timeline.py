@@ -204,18 +204,16 @@ def progress_table(
     return table, chart_assessed, chart_scope
 
 
-def table_cells(
-    table: BriefingTable, rules: DisclosureRules, cells: dict[tuple[int, str], Cell] | None = None
-) -> list[tuple[str, str, Cell]]:
+def table_cells(table: BriefingTable, rules: DisclosureRules) -> list[tuple[str, str, Cell]]:
     """The count cells of a protected table for the ledger: (table, 'row label|column', Cell)."""
     out = []
     label_column = table.frame.columns[0]
-    for i, row in table.frame.reset_index(drop=True).iterrows():
+    for _, row in table.frame.iterrows():
         for column in table.count_columns:
-            key = f"{row[label_column]}|{column}"
-            cell = (cells or {}).get((int(str(i)), column)) or shown_cell(row[column], rules)
+            label = str(row[label_column])
+            cell = table.derived.get((label, column)) or shown_cell(row[column], rules)
             if cell is not None:
-                out.append((table.key, key, cell))
+                out.append((table.key, f"{label}|{column}", cell))
     return out
 
 
@@ -255,7 +253,36 @@ def release_cells(
     return out
 
 
+def cross_section_tables(
+    db: Database, snapshot: SnapshotInfo, rules: DisclosureRules
+) -> list[BriefingTable]:
+    """The breakdowns a release shows: by category, by BCU, and by borough and category."""
+    from reassess.briefing.contents import BRIEFING_ROLE
+    from reassess.briefing.tables import bcu_table, borough_category_table, category_table
+
+    def run(name: str, **params: Any) -> pd.DataFrame:
+        return db.run(name, snapshot, role=BRIEFING_ROLE, **params)
+
+    borough, _ = borough_category_table(db, snapshot, rules)
+    return [category_table(run, rules), bcu_table(run, rules), borough]
+
+
+def build_ledger(
+    db: Database, listing: Listing, programme: Programme, ledger: Ledger, rules: DisclosureRules
+) -> None:
+    """Record every release of the snapshots, oldest first, as the briefing publishes it.
+
+    Rebuilding from the same snapshots gives the same rows; releases already recorded are kept.
+    """
+    for snapshot in listing.snapshots:
+        tables = cross_section_tables(db, snapshot, rules)
+        cells = release_cells(db, listing, snapshot, programme, ledger, rules, tables)
+        ledger.record(snapshot.as_of, cells)
+
+
 __all__ = [
+    "build_ledger",
+    "cross_section_tables",
     "CHANGE_ROWS",
     "as_day",
     "change_cells",

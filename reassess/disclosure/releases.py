@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+import pandas as pd
+
 from reassess.disclosure.tables import (
     DisclosureError,
     DisclosureRules,
@@ -160,6 +162,39 @@ def derive(
     return Cell(magnitude if mid >= 0 else -magnitude, "derived", lo, hi)
 
 
+def protect_grid(
+    counts: pd.DataFrame, rules: DisclosureRules | None = None, *, total_label: str = "Total"
+) -> tuple[pd.DataFrame, dict[tuple[object, object], Cell]]:
+    """A two-way table whose cells are base cells and whose totals are derived from them.
+
+    Each cell is protected on its own (``protect_cell``); each row, column and grand total is
+    worked out from the shown cells (``derive``), so the totals tell nothing the cells do not,
+    and no secondary suppression is needed. Returns the shown table (with a Total row and
+    column) and every figure as a Cell, keyed by (row label, column label).
+    """
+    rules = rules or default_rules()
+    cells: dict[tuple[object, object], Cell] = {}
+    for row in counts.index:
+        for column in counts.columns:
+            cells[(row, column)] = protect_cell(int(counts.at[row, column]), rules)
+    for row in counts.index:
+        cells[(row, total_label)] = derive([(1, cells[(row, c)]) for c in counts.columns], rules)
+    for column in counts.columns:
+        cells[(total_label, column)] = derive(
+            [(1, cells[(r, column)]) for r in counts.index], rules
+        )
+    every = [(1, cells[(r, c)]) for r in counts.index for c in counts.columns]
+    cells[(total_label, total_label)] = derive(every, rules)
+    rows, columns = [*counts.index, total_label], [*counts.columns, total_label]
+    shown = pd.DataFrame(
+        [[cells[(r, c)].shown for c in columns] for r in rows],
+        index=pd.Index(rows, name=counts.index.name),
+        columns=columns,
+        dtype=object,
+    )
+    return shown, cells
+
+
 # --- the compare policy ----------------------------------------------------------------------
 
 
@@ -209,5 +244,6 @@ __all__ = [
     "may_compare",
     "protect_cell",
     "protect_counts",
+    "protect_grid",
     "shown_cell",
 ]
