@@ -199,6 +199,11 @@ class Settings:
         return self.data_dir / "scenarios.duckdb"
 
     @property
+    def ledger_file(self) -> Path:
+        """The forecast ledger: what the forecast said at each snapshot (reassess.store.ledger)."""
+        return self.data_dir / "forecast_ledger.jsonl"
+
+    @property
     def secrets_file(self) -> Path:
         """Streamlit's secrets file (sign-in settings, the audit key): never in the repository."""
         return ROOT / ".streamlit" / "secrets.toml"

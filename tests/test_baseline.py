@@ -9,8 +9,6 @@ from typing import Any
 
 import pandas as pd
 import pytest
-
-from reassess.config import programme
 from reassess.figures.baseline import (
     BaselineError,
     baseline_for,
@@ -26,6 +24,8 @@ from reassess.figures.baseline import (
     results_table,
     target_passed,
 )
+
+from reassess.config import programme
 from reassess.figures.status import compute_status
 from reassess.model.scenarios import ScenarioInput, officers_needed_with_reason, run_scenario
 from reassess.snapshot.listing import SnapshotInfo, list_snapshots

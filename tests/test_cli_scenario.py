@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from reassess.figures.baseline import baseline_for, find_officers
 
 from reassess.cli import scenario as cli_scenario
 from reassess.config import programme
-from reassess.figures.baseline import baseline_for, find_officers
 from reassess.model.scenarios import ScenarioInput, officers_needed, run_scenario
 from reassess.snapshot.listing import list_snapshots
 from reassess.snapshot.runner import Database

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
-
 from reassess.model.forecast import (
     NOT_REACHED,
     Forecast,

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from reassess.figures.baseline import CURRENT_PLAN, baseline_for, find_officers
 from streamlit.testing.v1 import AppTest
 
 from reassess.config import programme
 from reassess.extract.contract import CATEGORIES
-from reassess.figures.baseline import CURRENT_PLAN, baseline_for, find_officers
 from reassess.model.scenarios import ScenarioInput, officers_needed, run_scenario
 from reassess.present.formats import money
 from reassess.present.vocabulary import CATEGORY_LABELS

@@ -9,9 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from reassess.config import programme
 from reassess.figures.baseline import (
     CURRENT_PLAN,
     answer_sentence,
@@ -19,6 +16,9 @@ from reassess.figures.baseline import (
     find_officers,
     results_table,
 )
+from streamlit.testing.v1 import AppTest
+
+from reassess.config import programme
 from reassess.model.scenarios import ScenarioInput, officers_needed
 from reassess.snapshot.listing import list_snapshots
 from reassess.snapshot.runner import Database

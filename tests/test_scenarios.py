@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reassess.model.forecast import forecast_completion
 
 from reassess.config import programme
-from reassess.model.forecast import forecast_completion
 from reassess.model.scenarios import (
     PROJECTION_COLUMNS,
     SCENARIO_INPUT,

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from reassess.model.forecast import forecast_completion
 
 from reassess.config import programme
 from reassess.figures.status import rag_for
-from reassess.model.forecast import forecast_completion
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -49,13 +49,15 @@ def resolve_compare(
 def cmd_status(args: argparse.Namespace) -> int:
     """Print the status of the programme at a snapshot."""
     from reassess.figures.status import compute_status
+    from reassess.figures.track_record import track_record
     from reassess.present.narrative import forecast_sentence
     from reassess.snapshot.runner import Database
 
     listing = list_snapshots(settings().snapshot_dir)
     snap = resolve_snapshot(listing, args.snapshot)
     compare = resolve_compare(listing, snap, args.compare)
-    status = compute_status(Database(), snap, compare, programme(), window_weeks=args.window)
+    db, prog = Database(), programme()
+    status = compute_status(db, snap, compare, prog, window_weeks=args.window)
     refused = record_cli_export(
         "status", "commander", snap.as_of, "status --json" if args.json else "status"
     )
@@ -66,6 +68,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         data: dict[str, Any] = status.to_json()
         data["synthetic"] = snap.synthetic
         data["headline"] = forecast_sentence(status)
+        record = track_record(
+            db, listing.snapshots, snap, compare, prog, settings().ledger_file, args.window
+        )
+        data["track_record"] = record.to_json()
         json.dump(data, sys.stdout, indent=2)
         print()
         return 0
@@ -77,6 +83,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     )
     print(f"RAG: {status.rag.colour.upper()} - {status.rag.label}. {status.rag.reason}")
     print(forecast_sentence(status))
+    f = status.forecast
+    if f.cost_to_p85 is not None:
+        print(f"  {'cost to completion (P85)':<22}£{f.cost_to_p85:>,.0f}")
+    for problem in f.problems:
+        print(f"  warning: {problem}")
     for key in (
         "in_scope",
         "assessed",
@@ -94,13 +105,29 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def window_weeks(text: str) -> int:
+    """An argparse type for the forecast window: one of the weeks the pages offer."""
+    from reassess.present.window_state import window_options
+
+    options = window_options(int(programme().throughput_window_weeks))
+    if not text.strip().isdigit() or int(text) not in options:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a forecast window the pages offer; give one of "
+            + ", ".join(str(o) for o in options)
+        )
+    return int(text)
+
+
 def register(sub: Any) -> None:
     """Add the status command."""
     p = sub.add_parser("status", help="headline KPIs, RAG and completion forecast")
     p.add_argument("--snapshot", default="latest", help="'latest' (default) or an as-of date")
     p.add_argument("--compare", default=None, help="'previous' (default), 'none' or an as-of date")
     p.add_argument(
-        "--window", type=int, default=None, help="forecast window in weeks (default from config)"
+        "--window",
+        type=window_weeks,
+        default=None,
+        help="forecast window in weeks, as the pages offer it (default from config)",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_status)

@@ -281,3 +281,21 @@ def value_label(dimension: str, value: Any) -> str:
 def labeller(dimension: str) -> Callable[[Any], str]:
     """A format function for a widget listing values of a dimension."""
     return lambda value: value_label(dimension, value)
+
+
+# The planning model's figures as a reader sees them (overview, scenarios, resources, briefing).
+FORECAST_LABELS = {
+    "p50": "Finish, median (P50)",
+    "p85": "Finish, 85% confidence (P85)",
+    "p95": "Finish, 95% confidence (P95)",
+    "prob_by_target": "Chance of finishing by the target",
+    "cost_to_p85": "Cost to completion (P85)",
+    "chance_by": "Chance of finishing by",
+}
+MOVEMENT_LABELS = {
+    "time": "Weeks passing",
+    "scope": "Scope",
+    "pace": "Pace",
+    "staffing": "Staffing",
+}
+"""Why the P85 date moved: the parts of reassess.model.movement.Movement."""

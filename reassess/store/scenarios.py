@@ -105,7 +105,7 @@ def _field_from_json(name: str, raw: Any) -> Any:
         if not isinstance(raw, list) or not all(_is_int(x) for x in raw):
             raise bad("a list of whole numbers")
         return tuple(int(x) for x in raw)
-    if name == "productivity_per_fte" and raw is None:
+    if name in ("productivity_per_fte", "abstraction_rate") and raw is None:
         return None
     if name in _INT_FIELDS:
         if not _is_int(raw):
@@ -276,7 +276,7 @@ def delete(path: Path, name: str) -> str:
 
 # --------------------------------------------------------------------------- levers, widgets and links
 
-LeverKind = Literal["int", "number", "percent", "date", "productivity"]
+LeverKind = Literal["int", "number", "percent", "date", "productivity", "measured_percent"]
 
 
 @dataclass(frozen=True)
@@ -297,7 +297,7 @@ class Lever:
         """A ScenarioInput field value in widget units (percent for rates)."""
         if value is None or self.kind == "date":
             return value
-        if self.kind == "percent":
+        if self.kind in ("percent", "measured_percent"):
             return round(float(value) * 100, 6)
         if self.kind == "int":
             return int(value)
@@ -307,7 +307,7 @@ class Lever:
         """A widget value as the ScenarioInput field value."""
         if value is None or self.kind == "date":
             return value
-        if self.kind == "percent":
+        if self.kind in ("percent", "measured_percent"):
             return float(value) / 100
         if self.kind == "int":
             return int(value)
@@ -332,8 +332,9 @@ LEVERS: tuple[Lever, ...] = (
           "A new starter does k / N of a full week's work in their k-th week."),
     Lever("productivity_per_fte", "prod", "Assessments per available FTE a week", "productivity",
           0, 100, 0.5, "Leave empty to use the rate measured over recent weeks."),
-    Lever("abstraction_rate", "abstraction", "Abstraction (% of time)", "percent", 0, 95, 0.5,
-          "Leave, sickness, training and other duties."),
+    Lever("abstraction_rate", "abstraction", "Abstraction (% of time)", "measured_percent", 0, 95,
+          0.5, "Leave, sickness, training and other duties. Leave empty to use the abstraction "
+          "measured from the records (or the configured rate where there are none)."),
     Lever("attrition_per_year", "attrition", "Attrition (% a year)", "percent", 0, 100, 0.5,
           "Share of the current team leaving the review in a year."),
     Lever("referral_rate_reinvestigation", "reinv", "Referred for reinvestigation (%)", "percent",
@@ -406,10 +407,15 @@ def slot_overrides(values: Mapping[str, Any], slot: str) -> dict[str, Any]:
 
 
 def widget_spec(
-    lever: Lever, as_of: date, configured_target: date, measured: float | None = None
+    lever: Lever,
+    as_of: date,
+    configured_target: date,
+    measured: float | None = None,
+    measured_abstraction: float | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Which Streamlit input shows a lever ("date_input", "slider" or "number_input") and its
-    keyword arguments: bounds, step, format and help, in the lever's units."""
+    keyword arguments: bounds, step, format and help, in the lever's units. ``measured`` and
+    ``measured_abstraction`` (a share) are shown as the placeholder of a lever left empty."""
     args: dict[str, Any] = {"help": lever.help or None}
     if lever.kind == "date":
         low, high = date_bounds(lever, as_of, configured_target)
@@ -428,6 +434,17 @@ def widget_spec(
     }
     if lever.kind == "percent":
         return "slider", args | bounds | {"format": "%.1f%%"}
+    if lever.kind == "measured_percent":
+        hint = (
+            "measured"
+            if measured_abstraction is None
+            else f"measured: {100 * measured_abstraction:.1f}%"
+        )
+        return "number_input", args | bounds | {
+            "value": None,
+            "placeholder": hint,
+            "format": "%.1f",
+        }
     if lever.kind == "productivity":
         hint = "measured" if measured is None else f"measured: {measured:.2f}"
         return "number_input", args | bounds | {
@@ -524,7 +541,7 @@ def parse_lever(
         if not math.isfinite(value):
             return None, f"{shown} is not a number"
     if not lever.low <= value <= lever.high:
-        unit = "%" if lever.kind == "percent" else ""
+        unit = "%" if lever.kind in ("percent", "measured_percent") else ""
         low, high, shown = (lever.to_text(v) + unit for v in (lever.low, lever.high, value))
         return None, f"{shown} is outside {low} to {high}"
     return value, None
