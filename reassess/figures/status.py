@@ -152,6 +152,18 @@ class Status:
                         "p95": f.cost_to_p95,
                         "definition": f.cost_definition,
                     },
+                    "pace": None
+                    if self.plan.pace is None
+                    else {
+                        "per_available_fte_week": self.plan.pace.per_available_fte,
+                        "weekly": self.plan.pace.weekly_pace,
+                        "measured_weeks": self.plan.pace.measured_weeks,
+                    },
+                    "abstraction": {
+                        "rate": self.plan.abstraction.rate,
+                        "measured": self.plan.abstraction.measured,
+                        "source": self.plan.abstraction.source,
+                    },
                     "notes": list(f.notes),
                     "problems": list(f.problems),
                 },
