@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reassess.model.scenarios import Baseline, ScenarioInput
+from reassess.model.scenarios import ScenarioInput
 from reassess.store import scenarios as store
 
 AS_OF = date(2026, 3, 6)
@@ -20,12 +20,8 @@ TARGET = date(2026, 4, 30)
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def baseline() -> Baseline:
-    return Baseline(AS_OF, 2000, 7000, 9000, (100,) * 8, (10.0,) * 8, 12.5)
-
-
 def scenario(**overrides: object) -> ScenarioInput:
-    return ScenarioInput.from_programme(baseline(), name="test", **overrides)
+    return ScenarioInput.from_programme(AS_OF, name="test", **overrides)
 
 
 @pytest.fixture
@@ -135,9 +131,9 @@ def test_concurrent_saves_of_one_name_keep_exactly_one(db: Path) -> None:
 def test_concurrent_saves_from_two_processes(db: Path) -> None:
     code = (
         "import sys; from datetime import date; from reassess.store import scenarios as s; "
-        "from reassess.model.scenarios import Baseline, ScenarioInput as I; "
-        "b = Baseline(date(2026, 3, 6), 1, 1, 2, (1,), (1.0,), 1.0); "
-        "[s.save(sys.argv[1], f'{sys.argv[2]} {i}', I.from_programme(b), as_of=date(2026, 3, 6)) "
+        "from reassess.model.scenarios import ScenarioInput as I; "
+        "b = date(2026, 3, 6); "
+        "[s.save(sys.argv[1], f'{sys.argv[2]} {i}', I.from_programme(b), as_of=b) "
         "for i in range(10)]"
     )
     procs = [subprocess.Popen([sys.executable, "-c", code, str(db), who], cwd=ROOT) for who in "AB"]
@@ -162,7 +158,7 @@ def test_json_round_trip_and_bad_json() -> None:
         store.input_from_json({"extra_officers": "3"}, scenario())
     with pytest.raises(ValueError, match="'start_date' must be a date"):
         store.input_from_json({"start_date": "next week"}, scenario())
-    with pytest.raises(ValueError, match="abstraction_rate must be between 0 and 1"):
+    with pytest.raises(ValueError, match="abstraction_rate must be from 0 to below 1"):
         store.input_from_json({"abstraction_rate": 1.5}, scenario())
 
 
@@ -252,8 +248,18 @@ def test_a_past_target_from_config_is_a_valid_link_value() -> None:
 def test_widget_specs_follow_the_levers() -> None:
     kind, args = store.widget_spec(store.LEVER_BY_KEY["extra"], AS_OF, TARGET)
     assert (kind, args["min_value"], args["max_value"], args["step"]) == ("number_input", 0, 500, 1)
-    kind, args = store.widget_spec(store.LEVER_BY_KEY["abstraction"], AS_OF, TARGET)
-    assert (kind, args["max_value"], args["format"]) == ("slider", 95.0, "%.1f%%")
+    kind, args = store.widget_spec(store.LEVER_BY_KEY["attrition"], AS_OF, TARGET)
+    assert (kind, args["max_value"], args["format"]) == ("slider", 100.0, "%.1f%%")
+    # abstraction left empty is the measured rate, shown as the placeholder
+    kind, args = store.widget_spec(store.LEVER_BY_KEY["abstraction"], AS_OF, TARGET, None, 0.1234)
+    assert (kind, args["max_value"], args["value"], args["placeholder"]) == (
+        "number_input",
+        95.0,
+        None,
+        "measured: 12.3%",
+    )
+    assert store.LEVER_BY_KEY["abstraction"].to_field(17.5) == 0.175
+    assert store.LEVER_BY_KEY["abstraction"].to_field(None) is None
     kind, args = store.widget_spec(store.LEVER_BY_KEY["prod"], AS_OF, TARGET, 7.256)
     assert (kind, args["value"], args["placeholder"]) == ("number_input", None, "measured: 7.26")
     kind, args = store.widget_spec(store.TARGET, date(2026, 6, 26), TARGET)
