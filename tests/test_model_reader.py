@@ -71,7 +71,7 @@ def test_completions_are_as_each_week_recorded_them(latest) -> None:
 def test_fte_is_the_one_weekly_fte_query_and_abstraction_is_measured(latest) -> None:
     db = Database()
     inp = plan_input(db, latest, programme(), "planner")
-    fte = db.run("resources_weekly_fte", latest, role="planner", as_of=FEB6, weeks=14)
+    fte = db.run("model_weekly_fte", latest, role="planner", as_of=FEB6, weeks=14)
     assert inp.history.available_fte == tuple(round(float(x), 9) for x in fte["available_fte"])
     assert inp.history.headcount_fte == tuple(round(float(x), 9) for x in fte["fte_in_post"])
     assert inp.history.abstraction_measured
