@@ -1,6 +1,6 @@
 """Resources: the staffing gap to the target, what it costs, and the demand assessments create."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import streamlit as st
 
@@ -25,8 +25,14 @@ from reassess.model.scenarios import ScenarioInput
 from reassess.model.workload import planning_horizon_weeks
 from reassess.present.charts.scenarios import officers_curve_chart
 from reassess.present.formats import fmt_int, long_date, money
+from reassess.present.vocabulary import FORECAST_LABELS
 from reassess.ui import page_context
 from reassess.ui.widgets import Kpi, assumptions_note, kpi_row
+
+
+def _day(value: date | None) -> str:
+    return "—" if value is None else long_date(value)
+
 
 ctx = page_context("resources")
 prog, as_of = ctx.programme, ctx.snapshot.as_of
@@ -70,10 +76,24 @@ if answer.curve:
         key="officers_curve",
     )
 cost = plan.cost
+st.markdown("**The current plan** (no extra officers: the overview's forecast)")
+kpi_row(
+    [
+        Kpi(FORECAST_LABELS["p50"], _day(current.p50)),
+        Kpi(FORECAST_LABELS["p85"], _day(current.p85)),
+        Kpi(FORECAST_LABELS["p95"], _day(current.p95)),
+        Kpi(
+            FORECAST_LABELS["cost_to_p85"],
+            money(current.team_cost_to_completion),
+            help=None if cost is None else cost.definition,
+        ),
+    ],
+    4,
+)
 st.caption(
-    f"The current plan (no extra officers) finishes by {long_date(plan.p85)} with "
-    f"{DEFAULT_CONFIDENCE:.0%} confidence; the whole team costs "
-    f"{money(None if cost is None else cost.to_p85)} to then (the same forecast as the overview)."
+    f"The current plan finishes by {long_date(plan.p85)} with {DEFAULT_CONFIDENCE:.0%} "
+    f"confidence; the whole team costs {money(None if cost is None else cost.to_p85)} to then "
+    "(the same forecast as the overview)."
     if plan.p85 and plan.status == "ok"
     else current.message
 )
