@@ -53,11 +53,14 @@ def load_saved(slot_default: ScenarioInput, as_of: date, goal: date) -> None:
 
 
 def delete_saved() -> None:
-    """Callback: delete the chosen saved scenario."""
+    """Callback: delete the chosen saved scenario (its owner, or a commander with a reason)."""
     try:
-        deleted = store.delete(settings().scenario_db, S["load_name"])
-        record_scenario(ctx, "scenario_delete", deleted)
-        st.toast(f"Deleted {store.quoted(deleted, 60)}.")
+        gone = store.delete_scenario(
+            settings().scenario_db, S["load_name"], by=ctx.user, role=ctx.role,
+            reason=S.get("change_reason") or "",
+        )  # fmt: skip
+        record_scenario(ctx, "delete", gone.name, owner=gone.saved_by, reason=gone.override_reason)
+        st.toast(f"Deleted {store.quoted(gone.name, 60)}.")
     except store.StoreError as exc:
         st.toast(str(exc), icon=":material/error:")
 
@@ -171,12 +174,24 @@ save_slot = c[1].selectbox("Scenario", slots, format_func=store.slot_label, key=
 overwrite = c[2].checkbox("Replace a saved scenario of the same name", key="save_overwrite")
 if st.button("Save", key="save"):
     try:
-        saved = store.save(settings().scenario_db, name, inputs[save_slot], as_of=as_of, saved_by=ctx.user, overwrite=overwrite)  # fmt: skip
-        record_scenario(ctx, "scenario_save", saved.name)
+        saved = store.save(settings().scenario_db, name, inputs[save_slot], as_of=as_of, saved_by=ctx.user, overwrite=overwrite, role=ctx.role, reason=S.get("change_reason") or "")  # fmt: skip
+        if saved.replaced_owner is None:
+            record_scenario(ctx, "save", saved.name)
+        else:
+            record_scenario(ctx, "overwrite", saved.name, owner=saved.replaced_owner, reason=saved.override_reason)  # fmt: skip
         st.success(f"Saved {store.quoted(saved.name, 60)}.")
     except store.StoreError as exc:
         st.error(str(exc))
-saved_names = [s.name for s in store.list_saved(settings().scenario_db)]
+saved_list = store.list_saved(settings().scenario_db)
+saved_names = [s.name for s in saved_list]
+if ctx.role == store.OVERRIDE_ROLE:
+    st.text_input(
+        "Reason (to replace or delete a scenario someone else saved)",
+        max_chars=200,
+        key="change_reason",
+        help="Only the person who saved a scenario may replace or delete it; a commander may, "
+        "giving a reason, which is recorded in the audit log.",
+    )
 if saved_names:
     c = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
     c[0].selectbox("Saved scenarios", saved_names, key="load_name")

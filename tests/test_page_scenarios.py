@@ -287,3 +287,37 @@ def test_roles(steady: rf.Fixture) -> None:
     at = page(role="mayors_office")
     assert not at.exception
     assert "cannot open Scenarios" in at.error[0].value
+
+
+def test_only_the_owner_or_a_commander_with_a_reason_deletes(steady: rf.Fixture) -> None:
+    from reassess.config import settings
+    from reassess.store.audit import AuditLog
+
+    path = steady.data_dir / "scenarios.duckdb"
+    store.save(path, "=Theirs", scenario(rf.AS_OF, "x"), as_of=rf.AS_OF, saved_by="ann@met")
+    at = page(role="planner")
+    at.button(key="delete").click().run()
+    assert "was saved by `ann@met`: only they, or a commander" in at.toast[0].value
+    assert [s.name for s in store.list_saved(path)] == ["=Theirs"]
+    at = page(role="commander")
+    at.text_input(key="change_reason").input("duplicate of the May plan").run()
+    at.button(key="delete").click().run()
+    assert not at.exception and store.list_saved(path) == []
+    events = AuditLog(settings().audit_dir).read(action="scenario_delete")
+    assert len(events) == 1
+    event = events.iloc[0]
+    assert event["detail"] == "=Theirs (saved by ann@met)"
+    assert event["reason"] == "duplicate of the May plan" and event["role"] == "commander"
+
+
+def test_a_scenario_name_is_neutralised_in_the_export(steady: rf.Fixture) -> None:
+    from reassess.figures.scenarios import scenario_export
+
+    snap = snap_of(steady.data_dir, "2026-03-06")
+    inp = scenario(snap.as_of, "=HYPERLINK(1)")
+    data = scenario_export(
+        inp, result(snap, inp), position_for(Database(), snap, "planner"), programme(), snap
+    )
+    assert (
+        data["scenario"]["name"] == "'=HYPERLINK(1)" and data["result"]["name"] == "'=HYPERLINK(1)"
+    )

@@ -16,10 +16,7 @@ from reassess.config import programme
 from reassess.figures.forecast import headline
 from reassess.model.plan import run_plan
 from reassess.model.workload import (
-    abstraction_share,
     capacity_note,
-    planning_horizon_weeks,
-    workload_totals,
 )
 from reassess.present.charts.workload import flagged_refs
 from reassess.snapshot.runner import Database

@@ -41,7 +41,7 @@ def test_save_load_list_delete_round_trip(db: Path) -> None:
     assert loaded.inputs["isva_cases_per_adviser"] == [15, 20]
     store.save(db, "Another", scenario(), as_of=AS_OF)
     assert [s.name for s in store.list_saved(db)] == ["Another", "Ten more from March"]
-    assert store.delete(db, "TEN MORE FROM MARCH") == "Ten more from March"
+    assert store.delete(db, "TEN MORE FROM MARCH", by="planner@met") == "Ten more from March"
     assert [s.name for s in store.list_saved(db)] == ["Another"]
     with pytest.raises(store.ScenarioNotFound, match="no saved scenario called `Ten more"):
         store.load(db, "Ten more from March")
@@ -64,6 +64,37 @@ def test_overwrite_is_refused_unless_asked(db: Path) -> None:
     store.save(db, "plan", scenario(extra_officers=9), as_of=AS_OF, overwrite=True)
     saved = store.list_saved(db)
     assert [(s.name, s.inputs["extra_officers"]) for s in saved] == [("plan", 9)]
+
+
+def test_only_the_owner_or_a_commander_with_a_reason_may_delete_or_replace(db: Path) -> None:
+    store.save(db, "Mine", scenario(extra_officers=5), as_of=AS_OF, saved_by="ann@met")
+    with pytest.raises(store.NotPermitted, match="was saved by `ann@met`: only they, or a"):
+        store.delete(db, "Mine", by="bob@met", role="planner")
+    with pytest.raises(store.NotPermitted, match="only they, or a commander"):
+        store.save(
+            db, "mine", scenario(), as_of=AS_OF, saved_by="bob@met", overwrite=True, role="analyst"
+        )
+    with pytest.raises(store.NotPermitted, match="give a reason of at least 10 characters"):
+        store.delete(db, "Mine", by="cat@met", role="commander", reason="tidy")
+    assert store.load(db, "Mine").inputs["extra_officers"] == 5  # nothing changed
+    again = store.save(
+        db, "Mine", scenario(extra_officers=7), as_of=AS_OF, saved_by="ann@met", overwrite=True
+    )
+    assert (again.replaced_owner, again.override_reason) == ("ann@met", "")
+    over = store.save(
+        db,
+        "Mine",
+        scenario(extra_officers=9),
+        as_of=AS_OF,
+        saved_by="cat@met",
+        overwrite=True,
+        role="commander",
+        reason="superseded by the May plan",
+    )
+    assert (over.replaced_owner, over.override_reason) == ("ann@met", "superseded by the May plan")
+    assert store.load(db, "Mine").saved_by == "cat@met"  # the new version is the commander's
+    gone = store.delete_scenario(db, "Mine", by="cat@met", role="commander")
+    assert (gone.name, gone.saved_by, gone.override_reason) == ("Mine", "cat@met", "")
 
 
 @pytest.mark.parametrize(

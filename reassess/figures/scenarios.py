@@ -459,8 +459,13 @@ def scenario_export(
     snapshot: SnapshotInfo,
 ) -> dict[str, Any]:
     """A scenario, its assumptions with their sources, its results and weekly projection."""
+    from reassess.present.csvsafe import safe_cell
     from reassess.store.scenarios import input_to_json
 
+    scenario = input_to_json(inp)
+    scenario["name"] = safe_cell(scenario["name"])  # a typed name never opens as a formula
+    summary = result_summary(result)
+    summary["name"] = safe_cell(summary["name"])
     projection = result.projection.copy()
     projection["week_ending"] = [d.isoformat() for d in projection["week_ending"]]
     return json_ready(
@@ -475,12 +480,12 @@ def scenario_export(
                 if result.plan.inp.history.headcount_fte
                 else 0.0,
             },
-            "scenario": input_to_json(inp),
+            "scenario": scenario,
             "assumptions": [
                 {"name": n, "value": v, "source": s}
                 for n, v, s in assumptions(inp, result.plan, programme)
             ],
-            "result": result_summary(result),
+            "result": summary,
             "projection": projection.to_dict(orient="records"),
         }
     )

@@ -121,6 +121,7 @@ AUDIT_ACTION_LABELS = {
     "export": "Export",
     "scenario_save": "Scenario saved",
     "scenario_delete": "Scenario deleted",
+    "scenario_overwrite": "Scenario replaced",
     "sign_in": "Signed in",
     "access_denied": "Access refused",
 }

@@ -65,6 +65,7 @@ ACTIONS = (
     "export",
     "scenario_save",
     "scenario_delete",
+    "scenario_overwrite",
     "sign_in",
     "access_denied",
 )

@@ -41,7 +41,11 @@ from reassess.ui.context import PageContext
 
 LAST_VIEW_KEY = "_audit_last_view"  # the page being visited and the views recorded on it
 EXPORT_KEY_PREFIX = "_audit_export_"  # which audited exports were prepared in this session
-SCENARIO_ACTIONS = {"save": "scenario_save", "delete": "scenario_delete"}
+SCENARIO_ACTIONS = {
+    "save": "scenario_save",
+    "delete": "scenario_delete",
+    "overwrite": "scenario_overwrite",
+}
 FILTER_VALUE_CHARS = 80
 FILTER_LIST_ITEMS = 20
 LOG = logging.getLogger("reassess.store.audit")
@@ -199,10 +203,21 @@ def record_export(
     )
 
 
-def record_scenario(ctx: PageContext, action: str, name: str, *, page: str = "scenarios") -> None:
-    """Record a scenario saved or deleted (`action`: "save" or "delete"); raises AuditError."""
+def record_scenario(
+    ctx: PageContext,
+    action: str,
+    name: str,
+    *,
+    page: str = "scenarios",
+    owner: str | None = None,
+    reason: str = "",
+) -> None:
+    """Record a scenario saved, replaced or deleted (`action`: "save", "overwrite" or
+    "delete"), with the owner of the one replaced or deleted when it was someone else's and
+    the commander's reason; raises AuditError."""
     kind = SCENARIO_ACTIONS.get(action, action)
-    audit_log().record(_event(ctx, kind, page, detail=name))
+    detail = name if owner in (None, ctx.user) else f"{name} (saved by {owner})"
+    audit_log().record(_event(ctx, kind, page, detail=detail[:200], reason=reason))
 
 
 def record_sign_in(user: str, role: str | None) -> None:
