@@ -22,7 +22,7 @@ CODED = {column: column for column in VALUES} | {
 
 
 def _day(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
         return DASH
     if isinstance(value, (pd.Timestamp, datetime)):
         return short_date(value.date())
