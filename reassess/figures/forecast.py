@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from reassess.config import Programme
 from reassess.figures.plan import plan_input
@@ -122,7 +122,7 @@ def scenario(
     differ from config, change the input's settings too (a scenario's ramp-up, cost or trials);
     left as configured, the plan with ``Levers()`` is the headline exactly."""
     window = window_for(programme, window_weeks)
-    overrides = {
+    overrides: dict[str, Any] = {
         k: v
         for k, v in (
             ("ramp_up_weeks", ramp_up_weeks),

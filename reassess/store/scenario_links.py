@@ -128,11 +128,12 @@ def clamp(lever: Lever, value: Any, as_of: date, configured_target: date) -> Any
     """A widget value brought inside its bounds (dates and numbers)."""
     if value is None:
         return None
-    if lever.kind == "date":
-        low, high = date_bounds(lever, as_of, configured_target)
-    else:
-        low, high = lever.low, lever.high
-    return min(max(value, low), high)
+    bounds: tuple[Any, Any] = (
+        date_bounds(lever, as_of, configured_target)
+        if lever.kind == "date"
+        else (lever.low, lever.high)
+    )
+    return min(max(value, bounds[0]), bounds[1])
 
 
 def slot_values(inp: ScenarioInput, slot: str) -> dict[str, Any]:
@@ -164,7 +165,7 @@ def widget_spec(
         low, high = date_bounds(lever, as_of, configured_target)
         return "date_input", args | {"min_value": low, "max_value": high, "format": "DD/MM/YYYY"}
     if lever.kind == "int":
-        bounds = {
+        bounds: dict[str, Any] = {
             "min_value": int(lever.low),
             "max_value": int(lever.high),
             "step": int(lever.step),
@@ -285,8 +286,8 @@ def parse_lever(
             return None, f"{shown} is not a number"
     if not lever.low <= value <= lever.high:
         unit = "%" if lever.kind in ("percent", "measured_percent") else ""
-        low, high, shown = (lever.to_text(v) + unit for v in (lever.low, lever.high, value))
-        return None, f"{shown} is outside {low} to {high}"
+        lo, hi, got = (lever.to_text(v) + unit for v in (lever.low, lever.high, value))
+        return None, f"{got} is outside {lo} to {hi}"
     return value, None
 
 

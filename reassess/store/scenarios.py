@@ -269,12 +269,13 @@ def save(
     then unless ``saved_by`` owns it or is a commander (``role``) giving a ``reason``."""
     cleaned = check_name(name)
     inputs = input_to_json(replace(inp, name=cleaned))
-    params = {
+    saved_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    params: dict[str, Any] = {
         "name_key": cleaned.casefold(),
         "name": cleaned,
         "inputs": json.dumps(inputs, sort_keys=True),
         "as_of": as_of,
-        "saved_at": datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+        "saved_at": saved_at,
         "saved_by": saved_by,
     }
     replaced: str | None = None
@@ -292,7 +293,7 @@ def save(
             why = check_owner(old, saved_by, role, reason, "replace")
             replaced = old.saved_by
         con.execute(store_sql("replace" if overwrite else "insert"), params)
-    return SavedScenario(cleaned, inputs, as_of, params["saved_at"], saved_by, replaced, why)
+    return SavedScenario(cleaned, inputs, as_of, saved_at, saved_by, replaced, why)
 
 
 def load(path: Path, name: str) -> SavedScenario:
