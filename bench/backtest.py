@@ -19,6 +19,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -84,7 +85,7 @@ def raw_outcome(case: Case) -> Outcome:
     )
 
 
-def run(cases: Sequence[Case], method: str, trials: int, **overrides: object) -> list[Outcome]:
+def run(cases: Sequence[Case], method: str, trials: int, **overrides: Any) -> list[Outcome]:
     """Score every case with one method (``raw``: today's overview forecast)."""
     from reassess.model.backtest import outcome
     from reassess.model.plan import run_plan
@@ -157,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = synthetic_cases(args.seeds) if args.seeds else []
     for folder in args.folder:
         cases.extend(folder_cases(folder, f"folder {folder.name}"))
-    overrides: dict[str, object] = {}
+    overrides: dict[str, Any] = {}
     if args.drift is not None:
         overrides["drift_per_week"] = args.drift
     if args.half_life is not None:

@@ -8,7 +8,7 @@ from datetime import date
 from bench.measure import Stats, time_runs
 from reassess.config import Programme, programme
 from reassess.figures.status import kpis_for, weekly_completions, weekly_scope_change
-from reassess.model.forecast import forecast_completion, forecast_fan
+from reassess.model.forecast import Forecast, forecast_completion, forecast_fan
 from reassess.model.scenarios import Baseline, ScenarioInput, officers_needed, run_scenario
 from reassess.snapshot.listing import SnapshotInfo
 from reassess.snapshot.runner import Database
@@ -57,7 +57,7 @@ def time_domain(db: Database, snap: SnapshotInfo, runs: int) -> DomainTiming:
     completions = weekly_completions(db, snap, ROLE, window)
     scope = weekly_scope_change(db, snap, ROLE, window)
 
-    def forecast():  # type: ignore[no-untyped-def]
+    def forecast() -> Forecast:
         return forecast_completion(
             remaining,
             completions,
