@@ -216,11 +216,15 @@ COLUMN_LABELS = {
     "allocated": "Allocated, not started",
     "awaiting_qa": "Awaiting QA",
     "qa_signed_off": "QA signed off",
+    "throughput_4w": "Weekly pace (last 4 weeks)",
+    "required_weekly": "Weekly pace needed",
     "available_fte": "Available FTE",
     "fte_in_post": "FTE in post",
     "officers_in_post": "Officers in post",
     "open_cases": "Open cases",
     "days_in_assessment": "Days in assessment",
+    "change": "Change",
+    "previous_status": "Status before",
     "age_days": "Days since allocation",
 }
 """Column headers, for every table a person reads (one heading per column code)."""
