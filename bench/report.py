@@ -126,12 +126,12 @@ def target_checks(results: BenchResults) -> list[TargetCheck]:
         for domain in (one.domain if one else None, results.domain_worst):
             if domain is None:
                 continue
-            stats: Stats = getattr(domain, attr)
+            timings: Stats = getattr(domain, attr)
             subject = (
                 f"10,000 trials, snapshot {domain.as_of}, {domain.remaining:,} cases to go"
                 f" (P85 in {domain.weeks_p85} weeks)"
             )
-            checks.append(TargetCheck(label, subject, limit, stats.median))
+            checks.append(TargetCheck(label, subject, limit, timings.median))
     return checks
 
 
@@ -381,9 +381,9 @@ def _queries_section(scales: list[ScaleResult]) -> str:
     header.append("rows at 1x")
     names: list[str] = []
     for s in scales:
-        for q in s.queries:
-            if q.name not in names:
-                names.append(q.name)
+        for query in s.queries:
+            if query.name not in names:
+                names.append(query.name)
     rows = []
     totals = [0.0 for _ in scales]
     fresh_totals = [0.0 for _ in scales]

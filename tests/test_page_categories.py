@@ -110,6 +110,7 @@ def test_every_new_query_runs_on_the_fixture(fixture: Fixture, name: str) -> Non
 )
 def test_every_dimension_counts_every_case_once(fixture: Fixture, dimension: str) -> None:
     snap = list_snapshots(fixture.snapshot_dir).get(LATEST)
+    assert snap is not None
     db = Database()
     frame = db.run(
         "categories_breakdown",
@@ -130,6 +131,7 @@ def test_case_level_query_is_refused_below_commander(fixture: Fixture) -> None:
     from reassess.access import AccessDenied
 
     snap = list_snapshots(fixture.snapshot_dir).get(LATEST)
+    assert snap is not None
     for role in ("planner", "analyst"):
         with pytest.raises(AccessDenied):
             Database().run("categories_cases", snap, role=role, **QUERY_PARAMS["categories_cases"])
@@ -294,6 +296,7 @@ def test_demo_figures_agree_with_the_extract_and_the_overview(demo_env: Path) ->
     assert not at.exception
     cases = demo_cases(demo_env)
     snap = list_snapshots(demo_env / "snapshots").get(date.fromisoformat(DEMO_AS_OF))
+    assert snap is not None
     kpis = Database().scalar_row("kpis", snap, role="planner")
     assert metrics(at)["Cases in scope"] == f"{len(cases):,}" == f"{kpis['in_scope']:,}"
     assert metrics(at)["Assessed"] == f"{kpis['assessed']:,}"

@@ -233,6 +233,7 @@ def test_demo_figures_agree_with_the_extract(demo_env: Path) -> None:
     assert not at.exception
     cases = pd.read_csv(demo_env / "extracts" / DEMO_AS_OF / "cases.csv", dtype=str)
     snap = list_snapshots(demo_env / "snapshots").get(date.fromisoformat(DEMO_AS_OF))
+    assert snap is not None
     assert metrics(at)["Validation warnings"] == str(snap.warnings)
 
     completeness = frame_with(at, "% recorded").set_index("Field")

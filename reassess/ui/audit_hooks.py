@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -96,14 +96,14 @@ def _current_page() -> str:
         run = get_script_run_ctx()
         if run is None:
             return ""
-        current = run.pages_manager.get_pages().get(run.page_script_hash, {})
-        name = str(current.get("url_pathname", "") or "")
+        current = run.pages_manager.get_pages().get(run.page_script_hash)
+        name = str(current.get("url_pathname", "") or "") if current is not None else ""
     except Exception:  # best effort: the page id is a nicety, the event is recorded anyway
         return ""
     return name if PAGE_RE.match(name) and len(name) <= MAX_PAGE else ""
 
 
-def fail_closed(what: str, exc: AuditError) -> None:
+def fail_closed(what: str, exc: AuditError) -> NoReturn:
     """Explain that nothing is shown because the audit could not be written; stop the page.
 
     The details (file, operating-system error) go to the server log, not to the screen.
