@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from reassess.access import ROLE_LABELS
+from reassess.present.audit import events_table
 from reassess.present.csvsafe import to_safe_csv
 from reassess.present.vocabulary import AUDIT_ACTION_LABELS as ACTION_LABELS
 from reassess.store.audit import ACTIONS, NO_ROLE, AuditError, default_range, select
@@ -41,11 +42,11 @@ if shown.empty:
     st.info("No events match these filters. Widen the dates or clear a filter.")
 else:
     st.dataframe(
-        shown,
+        events_table(shown),
         hide_index=True,
         key="audit_events",
         column_config={
-            "at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+            "at": "When (UTC)",
             "user": "Person",
             "role": "Role",
             "action": "Action",

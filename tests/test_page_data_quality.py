@@ -79,17 +79,17 @@ def test_completeness_where_expected(env: Fixture) -> None:
     at = page()
     table = frame_with(at, "% recorded").set_index("Field")
     assert len(table) == 19
-    officer = table.loc["officer_ref"]
+    officer = table.loc["Officer"]
     assert (officer["Expected for"], officer["Cases expected"], officer["Recorded"]) == (
         "allocated or later",
         9,
         9,
     )
     assert officer["% recorded"] == 100.0
-    hours = table.loc["hours_spent"]
+    hours = table.loc["Hours spent"]
     assert (hours["Cases expected"], hours["Recorded"], hours["% recorded"]) == (8, 7, 87.5)
-    assert table.loc["qa_date", "Cases expected"] == 5
-    assert table.loc["case_ref", "Cases expected"] == 11
+    assert table.loc["QA signed off", "Cases expected"] == 5
+    assert table.loc["Case reference", "Cases expected"] == 11
 
 
 def test_ethnicity_by_category_bcu_and_year_with_the_national_figure(env: Fixture) -> None:
@@ -100,7 +100,7 @@ def test_ethnicity_by_category_bcu_and_year_with_the_national_figure(env: Fixtur
     assert "37%" in all_text(at)  # flagging_accuracy_share
     by_cat = frame_with(at, "% none recorded").set_index("Category")
     og = by_cat.loc["Organised group"]
-    assert (og["Cases"], og["None recorded"], og["All recorded"], og["% none recorded"]) == (
+    assert (og["Cases"], og["Not recorded"], og["All recorded"], og["% none recorded"]) == (
         5,
         3,
         2,
@@ -112,7 +112,7 @@ def test_ethnicity_by_category_bcu_and_year_with_the_national_figure(env: Fixtur
     at.radio(key="eth_by").set_value("bcu").run()
     by_bcu = frame_with(at, "% none recorded").set_index("BCU")
     ce = by_bcu.loc["CE Central East"]
-    assert (ce["Cases"], ce["None recorded"], ce["Some recorded"], ce["All recorded"]) == (
+    assert (ce["Cases"], ce["Not recorded"], ce["Some recorded"], ce["All recorded"]) == (
         5,
         3,
         1,
@@ -120,7 +120,7 @@ def test_ethnicity_by_category_bcu_and_year_with_the_national_figure(env: Fixtur
     )
     at.radio(key="eth_by").set_value("year").run()
     by_year = frame_with(at, "% none recorded").set_index("Year of original report")
-    assert by_year.loc["2012", "None recorded"] == 1
+    assert by_year.loc["2012", "Not recorded"] == 1
     assert not at.exception
 
 
@@ -234,16 +234,16 @@ def test_demo_figures_agree_with_the_extract(demo_env: Path) -> None:
 
     completeness = frame_with(at, "% recorded").set_index("Field")
     allocated_on = cases[cases["status"] != "awaiting_allocation"]
-    assert completeness.loc["officer_ref", "Cases expected"] == len(allocated_on)
-    assert completeness.loc["officer_ref", "Recorded"] == allocated_on["officer_ref"].notna().sum()
+    assert completeness.loc["Officer", "Cases expected"] == len(allocated_on)
+    assert completeness.loc["Officer", "Recorded"] == allocated_on["officer_ref"].notna().sum()
     in_assessment_on = cases[~cases["status"].isin(["awaiting_allocation", "allocated"])]
     assert (
-        completeness.loc["hours_spent", "Recorded"] == in_assessment_on["hours_spent"].notna().sum()
+        completeness.loc["Hours spent", "Recorded"] == in_assessment_on["hours_spent"].notna().sum()
     )
 
     by_cat = frame_with(at, "% none recorded").set_index("Category")
     assert (
-        by_cat.loc["All cases", "None recorded"]
+        by_cat.loc["All cases", "Not recorded"]
         == (cases["suspect_ethnicity_recorded"] == "none").sum()
     )
     og = cases[cases["category"] == "organised_group"]

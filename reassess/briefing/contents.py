@@ -45,7 +45,10 @@ DEFINITIONS: tuple[tuple[str, str], ...] = (
         "the initial review of a case: are there missed lines of enquiry, continuing risks, "
         "safeguarding needs, chances to bring offenders to justice?",
     ),
-    ("assessed", "assessment completed (completed_date set), whether or not QA has signed it off"),
+    (
+        "assessed",
+        "assessment completed (a completion date recorded), whether or not QA has signed it off",
+    ),
     ("QA", "quality assurance: a supervisor's sign-off of a completed assessment"),
     ("reinvestigation", "the phase after assessment for cases with new lines of enquiry"),
     (

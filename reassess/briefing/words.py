@@ -14,7 +14,7 @@ from reassess.disclosure.tables import (
     protect_count,
 )
 from reassess.figures.status import Status
-from reassess.present.formats import date_range, long_date, number_words
+from reassess.present.formats import date_range, long_date, number_words, timestamp
 from reassess.snapshot.listing import SnapshotInfo
 
 
@@ -183,7 +183,7 @@ def sources_list(
 ) -> tuple[str, ...]:
     out = [
         f"Snapshot {snapshot.label} (the case tracker as at {long_date(snapshot.as_of)}), "
-        f"ingested {snapshot.ingested_at:%Y-%m-%d %H:%M}."
+        f"ingested {timestamp(snapshot.ingested_at)} UTC."
     ]
     if compare is not None:
         out.append(f"Compared with snapshot {compare.label}.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 DASH = "—"
 """Shown where there is no figure (never "None", "nan" or "NaT")."""
@@ -18,6 +18,15 @@ def long_date(d: date) -> str:
 def short_date(d: date | None) -> str:
     """'26 Jun 2026' (tables, axes), or a dash."""
     return DASH if d is None else f"{d.day} {d:%b %Y}"
+
+
+def timestamp(moment: datetime, seconds: bool = False) -> str:
+    """'3 Dec 2026, 19:25' (or '19:25:04'), the time as recorded: audit and ingest keep UTC."""
+    return (
+        f"{moment.day} {moment:%b %Y, %H:%M:%S}"
+        if seconds
+        else f"{moment.day} {moment:%b %Y, %H:%M}"
+    )
 
 
 def date_range(first: date, last: date) -> str:

@@ -9,9 +9,11 @@ from typing import Any
 import pandas as pd
 
 from reassess.present.breakdowns import in_display_order
+from reassess.present.formats import timestamp
 from reassess.present.vocabulary import (
     CHANGE_LABELS,
     ETHNICITY_LABELS,
+    column_label,
     dimension_label,
     value_label,
 )
@@ -23,7 +25,7 @@ def completeness_table(completeness: pd.DataFrame) -> pd.DataFrame:
     c = completeness.sort_values("position")
     return pd.DataFrame(
         {
-            "Field": c["column_name"].to_numpy(),
+            "Field": [column_label(c) for c in c["column_name"]],
             "Expected for": c["expected_when"].to_numpy(),
             "Cases expected": c["expected"].astype(int).to_numpy(),
             "Recorded": c["present"].astype(int).to_numpy(),
@@ -85,7 +87,7 @@ def history_table(snapshots: Sequence[SnapshotInfo]) -> pd.DataFrame:
             "Cases": snap.case_rows or snap.in_scope,
             "Officers": snap.officer_rows,
             "Warnings": snap.warnings,
-            "Ingested (UTC)": snap.ingested_at,
+            "Ingested (UTC)": timestamp(snap.ingested_at),
             "Contract": snap.contract_version,
             "Synthetic": "yes" if snap.synthetic else "no",
         }

@@ -54,8 +54,8 @@ OUTCOME_LABELS = {
 ETHNICITY_LABELS = {
     "all": "All recorded",
     "some": "Some recorded",
-    "none": "None recorded",
-    "none_recorded": "None recorded",
+    "none": "Not recorded",
+    "none_recorded": "Not recorded",
     "some_recorded": "Some recorded",
     "all_recorded": "All recorded",
     "not_applicable": "Not applicable (no suspect)",

@@ -204,7 +204,7 @@ def test_a_mayors_office_user_is_refused_workload_in_words(signin_app: str, brow
         wait_ready(page)
         page.get_by_text("role cannot open Workload").first.wait_for(timeout=20_000)
         # The ?role= in the URL changes nothing: the signed-in role decides.
-        assert page.get_by_text("The Mayor's office role cannot open Workload").count() == 1
+        assert page.get_by_text("The Mayor's office (MOPAC) role cannot open Workload").count() == 1
         assert page.get_by_text("By officer").count() == 0
         assert page.locator("h1").filter(has_text="Workload").count() == 0
         assert menu(page) in ([], ["Briefing"])  # one page: Streamlit may hide the menu

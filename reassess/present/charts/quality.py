@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from reassess.present.charts.style import ASSESSED, SERIES, TARGET, base_layout
 
 ETHNICITY_PARTS = (
-    ("none_recorded", "None recorded", SERIES[5], "x"),
+    ("none_recorded", "Not recorded", SERIES[5], "x"),
     ("some_recorded", "Some recorded", SERIES[1], "/"),
     ("all_recorded", "All recorded", SERIES[0], ""),
 )

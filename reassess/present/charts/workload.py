@@ -7,7 +7,9 @@ import plotly.graph_objects as go
 
 from reassess.model.workload import CapacityDemand
 from reassess.present.charts.style import ASSESSED, PACE, SCOPE, SERIES, TARGET, base_layout
+from reassess.present.formats import short_date
 from reassess.present.vocabulary import ABSTRACTION_REASON_LABELS
+from reassess.present.vocabulary import label as code_label
 
 REASON_LABELS = ABSTRACTION_REASON_LABELS
 OFFICER_COLUMNS = {
@@ -49,8 +51,10 @@ def officer_table(officers: pd.DataFrame) -> pd.DataFrame:
         ", ".join(w for w, on in (("overloaded", o), ("no recent completion", i)) if on)
         for o, i in zip(out["overloaded"], out["idle"], strict=True)
     ]
-    out["role"] = out["role"].str.replace("_", " ")
-    out["last_completed"] = pd.to_datetime(out["last_completed"]).dt.date
+    out["role"] = [code_label("officer_role", r) for r in out["role"]]
+    out["last_completed"] = [
+        short_date(d.date() if pd.notna(d) else None) for d in pd.to_datetime(out["last_completed"])
+    ]
     out.loc[~out["in_post"], "flags"] = "left the review"
     out["available_fte"] = out["available_fte"].round(3)
     out["hours_spent"] = out["hours_spent"].round(1)
