@@ -64,10 +64,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
     )
 
 
-def add_publish_options(p: Any, *, snapshot: bool = True) -> None:
-    """The options publish shares with `ingest --publish`."""
-    if snapshot:
-        p.add_argument("--snapshot", default="latest", help="'latest' (default) or an as-of date")
+def add_publish_options(p: Any) -> None:
+    """The publish command's options."""
+    p.add_argument("--snapshot", default="latest", help="'latest' (default) or an as-of date")
     p.add_argument(
         "--subscriptions",
         metavar="FILE",
