@@ -58,3 +58,30 @@ def test_a_bad_subscriptions_file_stops_the_job_before_ingest(
     assert code == 2
     assert "line 8, [[readers]] 1, key 'email'" in err and "outside the allowed domains" in err
     assert not (data / "snapshots").exists() or not any((data / "snapshots").iterdir())
+
+
+def test_a_dry_run_builds_every_message_and_writes_nothing(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ingest", str(EXAMPLE), "--as-of", "2026-01-23", "--synthetic"]) == 0
+    capsys.readouterr()
+    subs = str(tmp_path / "subscriptions.toml")
+    assert main(["publish", "--subscriptions", subs, "--dry-run"]) == 0  # no SMTP host needed
+    out = capsys.readouterr().out
+    assert out.count("would send: ") == 3
+    assert "briefing-2026-01-23.pdf" in out and "resources-and-scenarios-2026-01-23.pdf" in out
+    assert not (data / "publish").exists()
+    audit = data / "audit"
+    assert not audit.exists() or not any(audit.glob("*.jsonl"))
+
+
+def test_without_a_mail_server_or_outbox_nothing_is_built(
+    data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("REASSESS_SMTP_HOST", raising=False)
+    assert main(["ingest", str(EXAMPLE), "--as-of", "2026-01-23", "--synthetic"]) == 0
+    capsys.readouterr()
+    assert main(["publish", "--subscriptions", str(tmp_path / "subscriptions.toml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: REASSESS_SMTP_HOST is not set;") and "--outbox" in err
+    assert not (data / "publish").exists()

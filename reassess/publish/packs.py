@@ -116,18 +116,15 @@ class PackBuilder:
         compare: SnapshotInfo | None,
         programme: Programme,
         plans: Plans,
-        *,
-        latest: bool,
     ) -> None:
         self.db = db
         self.snap = snap
         self.compare = compare
         self.programme = programme
         self.plans = plans
-        self.latest = latest
         self._briefing: Briefing | None = None
         self._briefing_pdf: bytes | None = None
-        self._packs: dict[tuple[str, int], Pack] = {}
+        self._packs: dict[tuple[str, AlertReport | None], Pack] = {}
 
     @property
     def marking(self) -> str:
@@ -151,7 +148,7 @@ class PackBuilder:
 
     def pack(self, role: str, alerts: AlertReport | None) -> Pack:
         """A role's pack; the alerts given are the reader's own (None for a pack-only reader)."""
-        key = (role, hash(alerts))
+        key = (role, alerts)
         if key not in self._packs:
             build = {
                 "mayors_office": self._mayors_office,

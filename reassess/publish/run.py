@@ -140,7 +140,7 @@ def _run(
         state.save()
     for t in transitions:
         say(f"alert {'raised' if t.alert.state == 'new' else 'resolved'}: {t.alert.name}")
-    builder = PackBuilder(db, snap, compare, programme(), plans, latest=opts.latest)
+    builder = PackBuilder(db, snap, compare, programme(), plans)
     failed = 0
     for reader in subs.readers:
         outcome = _deliver(reader, opts, subs, builder, report, record, sender, trail)
@@ -211,19 +211,24 @@ def _deliver(
         return Outcome(reader.email, reader.role, "would_send", f"{title!r}; {names or 'no files'}")
     assert trail is not None
     via = "outbox" if isinstance(sender, OutboxSender) else "smtp"
-    event = dict(
-        user=reader.email,
-        role=reader.role,
-        page=PUBLISH_PAGE,
-        snapshot=snap.as_of,
-        filters=filters_json({"via": via, "by": cli_user(), "resend": opts.resend}),
-        detail=f"{what}: {names}"[:200] if names else what,
-    )
+
+    def event(action: str, reason: str = "") -> AuditEvent:
+        return AuditEvent(
+            user=reader.email,
+            role=reader.role,
+            action=action,
+            page=PUBLISH_PAGE,
+            snapshot=snap.as_of,
+            filters=filters_json({"via": via, "by": cli_user(), "resend": opts.resend}),
+            detail=f"{what}: {names}"[:200] if names else what,
+            reason=reason[:500],
+        )
+
     try:
         how = sender.send(msg)
     except MailError as exc:
         try:
-            _audit(trail, AuditEvent(action="delivery_failed", reason=str(exc)[:500], **event))  # type: ignore[arg-type]
+            _audit(trail, event("delivery_failed", str(exc)))
         except AuditError:
             pass
         stop = "stopped: " if exc.fatal else ""
@@ -242,7 +247,7 @@ def _deliver(
         },
     )
     try:
-        _audit(trail, AuditEvent(action="delivery", **event))  # type: ignore[arg-type]
+        _audit(trail, event("delivery"))
     except AuditError as exc:
         return Outcome(
             reader.email, reader.role, "failed", f"stopped: sent, but not audited ({exc})"
