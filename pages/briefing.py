@@ -6,12 +6,19 @@ import streamlit as st
 
 from reassess.briefing.build import build_briefing
 from reassess.briefing.contents import Briefing, BriefingTable, display_value
-from reassess.briefing.export import XLSX_MIME, briefing_pdf, briefing_xlsx, briefing_zip
+from reassess.briefing.export import (
+    XLSX_MIME,
+    briefing_pdf,
+    briefing_xlsx,
+    briefing_zip,
+    burn_up_png,
+)
 from reassess.figures.status import Rag
 from reassess.present.charts.burnup import burn_up
 from reassess.ui import page_context
 from reassess.ui.audit_hooks import audited_download
 from reassess.ui.context import PageContext
+from reassess.ui.printing import chart, data_table, print_view, print_view_link, section
 from reassess.ui.widgets import Kpi, kpi_row, rag_badge
 
 EXPORTS = {"pdf": briefing_pdf, "xlsx": briefing_xlsx, "zip": briefing_zip}
@@ -20,24 +27,6 @@ DOWNLOADS = (
     ("Excel", "xlsx", XLSX_MIME),
     ("CSV files (zip)", "zip", "application/zip"),
 )
-# A constant: never built from data. Printing hides the app's chrome and fits charts to A4.
-PRINT_CSS = """<style>
-@media print {
-  @page { size: A4; margin: 14mm; }
-  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
-  [data-testid="stDecoration"], [data-testid="stStatusWidget"],
-  [data-testid="stSidebarCollapsedControl"], [data-testid="stDownloadButton"], [data-testid="stButton"] {
-    display: none !important;
-  }
-  [data-testid="stMainBlockContainer"], .block-container {
-    max-width: 182mm !important; padding: 0 !important;
-  }
-  [data-testid="stPlotlyChart"], [data-testid="stDataFrame"], [data-testid="stMetric"] {
-    max-width: 182mm !important; break-inside: avoid;
-  }
-  [data-testid="stExpander"] details { display: block !important; }
-}
-</style>"""
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -53,7 +42,6 @@ def export_bytes(kind: str, _b: Briefing, key: tuple[object, ...]) -> bytes:
 
 
 ctx = page_context("briefing")
-st.html(PRINT_CSS)
 snapshots = (ctx.snapshot, ctx.compare) if ctx.compare else (ctx.snapshot,)
 key = tuple((str(s.path), s.stat_key) for s in snapshots)
 b = cached_briefing(ctx, key)
@@ -62,7 +50,7 @@ b = cached_briefing(ctx, key)
 def show_table(t: BriefingTable) -> None:
     """A disclosed table with its footnotes."""
     st.markdown(f"**{t.title}**")
-    st.dataframe(t.display(), hide_index=True, key=f"table_{t.key}")
+    data_table(t.display(), key=f"table_{t.key}")
     if t.notes:
         st.caption(" ".join(t.notes))
 
@@ -70,8 +58,10 @@ def show_table(t: BriefingTable) -> None:
 st.markdown(f"**{b.marking}**")
 st.caption(
     "Figures are rounded and small counts hidden (see the disclosure rules below). "
-    "To print an A4 copy, use the browser's Print: menus and buttons are left out."
+    "To print an A4 copy, open the print view and use the browser's Print: menus and buttons "
+    "are left out, and every table prints whole."
 )
+print_view_link()
 rag_badge(Rag(b.rag_colour, b.rag_label, b.rag_reason, b.rag_rule))
 st.markdown(b.headline)
 for sentence in b.narrative:
@@ -96,9 +86,13 @@ else:
     st.info("Choose a snapshot to compare with in the sidebar to see what changed.")
 
 st.subheader("Progress")
-st.plotly_chart(
-    burn_up(b.chart_assessed, b.chart_scope, b.chart_fan, as_of=b.as_of, target=b.target),
-    key="briefing_burn_up",
+chart(
+    lambda: st.plotly_chart(
+        burn_up(b.chart_assessed, b.chart_scope, b.chart_fan, as_of=b.as_of, target=b.target),
+        key="briefing_burn_up",
+    ),
+    lambda: burn_up_png(b).getvalue(),
+    alt="Burn-up: cases assessed and cases in scope by week, with the forecast range.",
 )
 st.caption(b.forecast_note)
 show_table(b.headline_table)
@@ -116,26 +110,29 @@ for caveat in b.caveats:
     st.markdown(f"- {caveat}")
 show_table(b.ethnicity)
 
-with st.expander("Definitions"):
+with section("Definitions"):
     for term, meaning in b.definitions:
         st.markdown(f"- **{term}**: {meaning}")
-with st.expander("Disclosure rules applied"):
+with section("Disclosure rules applied"):
     for rule in b.disclosure_rules:
         st.markdown(f"- {rule}")
-with st.expander("Sources"):
+with section("Sources"):
     for source in b.sources:
         st.markdown(f"- {source}")
 
-st.subheader("Download")
-st.caption("The files hold the same disclosed figures, with the marking on every page or sheet.")
-for col, (label, kind, mime) in zip(st.columns(3), DOWNLOADS, strict=True):
-    with col:
-        audited_download(
-            ctx,
-            label=label,
-            data=partial(export_bytes, kind, b, key),  # made once, after the export is recorded
-            file_name=f"briefing-{b.snapshot_label}.{kind}",
-            mime=mime,
-            key=f"briefing_{kind}",
-            page="briefing",
-        )
+if not print_view():  # the print view is for paper: no buttons
+    st.subheader("Download")
+    st.caption(
+        "The files hold the same disclosed figures, with the marking on every page or sheet."
+    )
+    for col, (label, kind, mime) in zip(st.columns(3), DOWNLOADS, strict=True):
+        with col:
+            audited_download(
+                ctx,
+                label=label,
+                data=partial(export_bytes, kind, b, key),  # made once, after the export is recorded
+                file_name=f"briefing-{b.snapshot_label}.{kind}",
+                mime=mime,
+                key=f"briefing_{kind}",
+                page="briefing",
+            )

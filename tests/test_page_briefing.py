@@ -68,18 +68,22 @@ def test_small_counts_scanner(text: str, found: list[str]) -> None:
 
 def page_texts(at: AppTest) -> list[str]:
     """Every text the page shows: markdown, captions, alerts, metrics, table cells."""
-    texts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    # a link's address is not read: only its words are
+    texts = [re.sub(r"\]\([^)]*\)", "]", m.value) for m in at.markdown]
+    texts += [c.value for c in at.caption]
     texts += [e.value for e in [*at.error, *at.warning, *at.info, *at.success]]
     texts += [f"{m.label} {m.value}" for m in at.metric]
-    for df in at.dataframe:
+    for df in [*at.dataframe, *at.table]:
         texts += [str(v) for v in df.value.to_numpy().ravel()]
         texts += [str(c) for c in df.value.columns]
     return texts
 
 
-def run_page(role: str = "mayors_office") -> AppTest:
+def run_page(role: str = "mayors_office", **query: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "pages" / "briefing.py"), default_timeout=60)
     at.session_state["demo_role"] = role
+    for k, v in query.items():
+        at.query_params[k] = v
     at.run()
     assert not at.exception, at.exception
     return at
@@ -126,6 +130,33 @@ def test_mayors_office_sees_only_disclosed_counts(demo_env: Path) -> None:
     assert [b.label for b in prepare] == ["PDF (A4)", "Excel", "CSV files (zip)"]
     css = next(h.proto.body for h in at.get("html") if "@media print" in h.proto.body)
     assert "@media print" in css and "stSidebar" in css and "size: A4" in css
+
+
+def test_the_print_view_shows_every_row_as_a_static_table(demo_env: Path) -> None:
+    at = run_page(print="1")
+    check_disclosed(at)
+    b = latest_briefing()
+    assert len(at.dataframe) == 0  # no grid: it prints only the rows in view
+    shown = [t.value for t in at.table]
+    tables = [b.changes, b.headline_table, b.by_category, b.by_bcu, b.borough_category]
+    tables += [b.resources_table(), b.ethnicity]
+    expected = [t.display() for t in tables if t is not None]
+    assert len(shown) == len(expected)
+    for got, want in zip(shown, expected, strict=True):
+        assert list(got.columns) == list(want.columns)
+        assert got.shape == want.shape
+    boroughs = next(t for t in shown if "Borough" in t.columns)
+    assert len(set(boroughs["Borough"]) - {"Total"}) == 32
+    bcus = next(t for t in shown if "BCU" in t.columns and "Borough" not in t.columns)
+    assert len([v for v in bcus.iloc[:, 0] if str(v) != "Total"]) == 12
+    assert len(at.get("image")) == 1  # the burn-up, as the PDF draws it
+    assert [s.value for s in at.subheader][-4:-1] == [
+        "Definitions",
+        "Disclosure rules applied",
+        "Sources",
+    ]
+    assert len(at.expander) == 0
+    assert any("Back to the interactive page" in m.value for m in at.markdown)
 
 
 def test_pdf_headline_figures_equal_the_pages(demo_env: Path) -> None:
