@@ -421,4 +421,4 @@ def test_deliveries_and_alerts_are_shown_in_words(data_dir: Path) -> None:
         ("Delivery failed (owed, retried next run)", "Commander", "refused (550)"),
         ("Pack or alerts delivered", "Mayor's office (MOPAC)", ""),
     }
-    assert set(table["Snapshot"]) == {"2026-03-13"}
+    assert set(table["Snapshot"]) == {"13 Mar 2026"}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
-from reassess.present.formats import DASH, timestamp
+from reassess.present.formats import DASH, short_date, timestamp
 
 
 def events_table(events: pd.DataFrame) -> pd.DataFrame:
@@ -34,7 +36,10 @@ def publishing_table(events: pd.DataFrame) -> pd.DataFrame:
             "What happened": [AUDIT_ACTION_LABELS.get(a, a) for a in rows["action"]],
             "Reader or run": list(rows["user"]),
             "Built as": [DASHBOARD_ROLE_LABELS.get(r, r) for r in rows["role"]],
-            "Snapshot": [s if isinstance(s, str) else DASH for s in rows["snapshot"]],
+            "Snapshot": [
+                short_date(date.fromisoformat(s)) if isinstance(s, str) and s else DASH
+                for s in rows["snapshot"]
+            ],
             "What": list(rows["detail"]),
             "Why it failed": [r if isinstance(r, str) and r else "" for r in rows["reason"]],
         }
