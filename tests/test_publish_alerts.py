@@ -12,7 +12,7 @@ from reassess.publish.alerts import AlertReport, AlertState, Plans, evaluate
 from reassess.publish.subscriptions import load_subscriptions
 from reassess.snapshot.listing import list_snapshots
 from reassess.snapshot.runner import Database
-from tests.publish_fixtures import body_of, data_folder, parse
+from tests.publish_fixtures import SUBSCRIPTIONS, attachments, body_of, data_folder, parse
 
 pytestmark = pytest.mark.slow
 
@@ -92,7 +92,18 @@ def test_a_reports_alerts_name_no_officer_or_case(
 def test_a_raised_alert_is_listed_as_still_open_in_the_next_message(
     tmp_path: Path, demo_env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = data_folder(tmp_path, demo_env)
+    duty = """
+[[readers]]
+name = "Duty inspector"
+email = "duty@example.org"
+role = "commander"
+receives = "alerts"
+"""
+    text = SUBSCRIPTIONS.replace("[[alerts]]", duty + "\n[[alerts]]", 1)
+    text = text.replace(
+        'recipients = ["boss@example.org"]', 'recipients = ["boss@example.org", "duty@example.org"]'
+    )
+    data = data_folder(tmp_path, demo_env, text)
     monkeypatch.setenv("REASSESS_DATA_DIR", str(data))
     outbox = tmp_path / "outbox"
     for label in ("2026-03-13", "2026-03-20"):
@@ -118,3 +129,13 @@ def test_a_raised_alert_is_listed_as_still_open_in_the_next_message(
     assert "- QA backlog in one team: 153 cases await QA" in second.split("Still open")[1]
     assert "New alerts" not in second
     assert "as at 20 March 2026" in second
+    # The alerts-only reader hears of the QA backlog once, with no attachment.
+    duty_first = parse(outbox / "2026-03-13-duty@example.org.eml")
+    assert attachments(duty_first) == {}
+    assert str(duty_first["Subject"]) == (
+        "[OFFICIAL-SENSITIVE · SYNTHETIC DATA] Alerts, as at 13 March 2026: 1 new, 0 resolved"
+    )
+    words = body_of(duty_first)
+    assert "- QA backlog in one team: 109 cases await QA" in words and "P85" not in words
+    assert "Marking: OFFICIAL-SENSITIVE · SYNTHETIC DATA" in words
+    assert not (outbox / "2026-03-20-duty@example.org.eml").exists()  # nothing new to say

@@ -55,7 +55,12 @@ class Outcome:
 
 
 def body(
-    reader: Reader, snap: SnapshotInfo, pack: Pack | None, alerts: AlertReport | None, link: str
+    reader: Reader,
+    snap: SnapshotInfo,
+    pack: Pack | None,
+    alerts: AlertReport | None,
+    link: str,
+    mark: str,
 ) -> str:
     """The plain-text body: who it is for, what it holds, the summary, the alerts."""
     role = ROLE_LABELS[reader.role]
@@ -68,7 +73,7 @@ def body(
     lines += [
         "",
         f"On the dashboard: {link}",
-        f"Marking: {(pack.marking if pack else '')}".rstrip(),
+        f"Marking: {mark}",
         "Sent by python -m reassess publish. Do not forward outside the organisation.",
     ]
     return "\n".join(lines) + "\n"
@@ -198,7 +203,7 @@ def _deliver(
         subs.sender,
         reader.email,
         title,
-        body(reader, snap, pack, alerts, link),
+        body(reader, snap, pack, alerts, link, mark),
         files,
         mark,
         snap.label,
