@@ -4,7 +4,8 @@
 it with a `SubscriptionError` naming the file, the line and the key of the first problem:
 
 - a reader's role is not one of the dashboard's roles, or what they receive is not
-  pack, alerts or both;
+  pack, alerts or both, or a role whose figures are disclosure-controlled (the Mayor's office)
+  is to receive alerts (worked out as recorded, at team level);
 - an address is not an e-mail address, or is outside `[delivery] allowed_domains` (so a pack
   never goes outside the organisation), or is listed twice;
 - an alert rule's kind is unknown, its threshold is not of the kind's type (a date, or a whole
@@ -23,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from reassess.access import PAGE_BY_ID, ROLE_LABELS, ROLES, can_open
+from reassess.access import PAGE_BY_ID, ROLE_LABELS, ROLE_RESULTS, ROLES, can_open
 from reassess.config import CONFIG_DIR, ConfigError
 
 DEFAULT_PATH = CONFIG_DIR / "subscriptions.toml"
@@ -254,6 +255,14 @@ def _readers(value: Any, check: _Checker, domains: tuple[str, ...]) -> tuple[Rea
                 i,
                 "receives",
                 f"{receives!r} is not one of {', '.join(RECEIVES)}",
+            )
+        if receives != "pack" and ROLE_RESULTS[str(role)] == "disclosed":
+            raise check.fail(
+                "readers",
+                i,
+                "receives",
+                f"the {ROLE_LABELS[str(role)]} role receives the pack only: alerts hold "
+                'figures as recorded, not through disclosure control; write receives = "pack"',
             )
         line = key_line(check.text, "readers", i, None)
         out.append(Reader(name, email, str(role), str(receives), line))
