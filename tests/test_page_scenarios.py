@@ -24,6 +24,7 @@ from reassess.snapshot.listing import list_snapshots
 from reassess.snapshot.runner import Database
 from reassess.store import scenarios as store
 from tests import resource_fixtures as rf
+from tests.page_helpers import Exports
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "scenarios.py")
@@ -225,19 +226,20 @@ def test_a_saved_scenario_from_an_earlier_snapshot_is_brought_into_range(
     assert at.date_input(key="a_start").value == date(2026, 3, 6)
 
 
-def test_download_buttons_and_share_note(steady: rf.Fixture) -> None:
+def test_download_buttons_and_share_note(
+    steady: rf.Fixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exports_made = Exports(monkeypatch)
     at = page()
     assert not at.exception
-    labels = [
-        b.label for b in at.button if b.key in ("download_csv_prepare", "download_json_prepare")
-    ]
+    labels = [d.proto.label for d in at.get("download_button")]
     assert labels == ["Projection (CSV)", "Scenario and projection (JSON)"]
-    at.button(key="download_csv_prepare").click().run()
-    assert not at.exception
-    assert len(at.get("download_button")) == 1
     from reassess.config import settings
     from reassess.store.audit import AuditLog
 
+    assert AuditLog(settings().audit_dir).read(action="export").empty
+    csv_bytes = exports_made.click(0)
+    assert csv_bytes
     exports = AuditLog(settings().audit_dir).read(action="export")
     assert len(exports) == 1 and exports.iloc[0]["detail"].endswith(".csv")
     assert any("address bar" in c.value for c in at.caption)

@@ -9,7 +9,9 @@ from typing import Any
 
 from reassess.cli.common import record_cli_export
 from reassess.config import programme, settings
+from reassess.present.formats import long_date
 from reassess.present.marking import marking
+from reassess.present.vocabulary import column_label
 from reassess.snapshot.listing import Listing, SnapshotInfo, list_snapshots
 
 
@@ -72,8 +74,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     k = status.kpis
     shown_marking = marking(snap.synthetic)
     print(
-        f"[{shown_marking}] Status at {snap.label}"
-        + (f", compared with {compare.label}" if compare else "")
+        f"[{shown_marking}] Status as at {long_date(snap.as_of)}"
+        + (f", compared with {long_date(compare.as_of)}" if compare else "")
     )
     print(f"RAG: {status.rag.colour.upper()} - {status.rag.label}. {status.rag.reason}")
     print(forecast_sentence(status))
@@ -87,10 +89,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         "throughput_4w",
     ):
         delta = status.deltas.get(key)
-        shown = "" if delta is None else f" ({delta:+,g})"
-        print(f"  {key.replace('_', ' '):<22}{k[key]:>10,g}{shown}")
+        if key == "pct_assessed":
+            value, shown = f"{k[key]:.1f}%", "" if delta is None else f" ({delta:+.1f} pts)"
+        elif key == "throughput_4w":
+            value, shown = f"{k[key]:,.1f}", "" if delta is None else f" ({delta:+,.1f})"
+        else:
+            value, shown = f"{k[key]:,.0f}", "" if delta is None else f" ({delta:+,.0f})"
+        print(f"  {column_label(key):<28}{value:>10}{shown}")
     if status.required_weekly is not None:
-        print(f"  {'weekly rate needed':<22}{status.required_weekly:>10,g}")
+        print(f"  {column_label('required_weekly'):<28}{status.required_weekly:>10,.1f}")
     return 0
 
 

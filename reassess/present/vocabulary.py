@@ -220,6 +220,8 @@ COLUMN_LABELS = {
     "allocated": "Allocated, not started",
     "awaiting_qa": "Awaiting QA",
     "qa_signed_off": "QA signed off",
+    "throughput_4w": "Weekly pace (last 4 weeks)",
+    "required_weekly": "Weekly pace needed",
     "available_fte": "Available FTE",
     "fte_in_post": "FTE in post",
     "officers_in_post": "Officers in post",
