@@ -7,6 +7,7 @@ import streamlit as st
 from reassess.access import ROLE_LABELS
 from reassess.present.audit import events_table, publishing_table
 from reassess.present.csvsafe import to_safe_csv
+from reassess.present.marking import marking
 from reassess.present.vocabulary import AUDIT_ACTION_LABELS as ACTION_LABELS
 from reassess.store.audit import ACTIONS, NO_ROLE, AuditError, default_range, select
 from reassess.ui import page_context
@@ -61,7 +62,7 @@ else:
     audited_download(
         ctx,
         label="Export these events (CSV)",
-        data=lambda: to_safe_csv(shown),
+        data=lambda: to_safe_csv(shown, marking(ctx.snapshot.synthetic)),
         file_name=f"audit-{since.isoformat()}-{until.isoformat()}.csv",
         mime="text/csv",
         key="audit_csv",

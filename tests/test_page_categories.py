@@ -256,10 +256,10 @@ def test_commander_drill_down_needs_a_reason_then_lists_the_cases(env: Fixture) 
 
     at.text_input(key="dd_reason").input("weekly review of CE backlog").run()
     assert not at.exception
-    cases = frame_with(at, "case_ref")
-    assert list(cases["case_ref"]) == ["OG-CE-1", "OG-CE-2", "OG-CE-3", "OG-CE-4"]
-    assert (cases["suspect_ethnicity_recorded"] == "none").sum() == 3
-    assert [b for b in at.button if b.label == "Download these cases (CSV)"]
+    cases = frame_with(at, "Case reference")
+    assert list(cases["Case reference"]) == ["OG-CE-1", "OG-CE-2", "OG-CE-3", "OG-CE-4"]
+    assert (cases["Suspect ethnicity recorded"] == "Not recorded").sum() == 3
+    assert [d for d in at.get("download_button") if d.proto.label == "Download these cases (CSV)"]
     (what, reason, n) = recorded()[-1]
     assert reason == "weekly review of CE backlog" and n == 4
     assert "Organised group × BCU: CE Central East" in what
@@ -269,8 +269,8 @@ def test_drill_down_on_a_breakdown_row_keeps_the_filters(env: Fixture) -> None:
     at = page(cat="gang_related", by="bcu")
     at.selectbox(key="dd_value").set_value("NE").run()
     at.text_input(key="dd_reason").input("checking NE gang-related cases").run()
-    cases = frame_with(at, "case_ref")
-    assert list(cases["case_ref"]) == ["GR-NE-1", "GR-NE-2"]
+    cases = frame_with(at, "Case reference")
+    assert list(cases["Case reference"]) == ["GR-NE-1", "GR-NE-2"]
 
 
 @pytest.mark.parametrize("role", ["planner", "analyst"])

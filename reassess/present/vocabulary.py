@@ -227,6 +227,8 @@ COLUMN_LABELS = {
     "officers_in_post": "Officers in post",
     "open_cases": "Open cases",
     "days_in_assessment": "Days in assessment",
+    "change": "Change",
+    "previous_status": "Status before",
     "age_days": "Days since allocation",
 }
 """Column headers, for every table a person reads (one heading per column code)."""
