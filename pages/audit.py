@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from reassess.access import ROLE_LABELS
-from reassess.present.audit import events_table
+from reassess.present.audit import events_table, publishing_table
 from reassess.present.csvsafe import to_safe_csv
 from reassess.present.marking import marking
 from reassess.present.vocabulary import AUDIT_ACTION_LABELS as ACTION_LABELS
@@ -75,6 +75,20 @@ else:
             "roles": roles,
         },
         page="audit",
+    )
+
+st.subheader("Packs and alerts sent")
+published = publishing_table(shown)
+if published.empty:
+    st.caption(
+        "No pack or alert was delivered in these dates (python -m reassess publish; see "
+        "docs/publishing.md)."
+    )
+else:
+    st.dataframe(published, hide_index=True, key="audit_publishing")
+    st.caption(
+        "Each weekly pack is built as its reader's role; a failed delivery stays owed and is "
+        "sent by the next run. Alerts are worked out as the planner role (team-level figures)."
     )
 
 st.subheader("Is the trail intact?")

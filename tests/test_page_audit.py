@@ -395,3 +395,35 @@ def test_a_reason_that_lists_case_refs_is_refused_with_a_plain_message(data_dir:
     )
     assert not at.dataframe
     assert AuditLog(data_dir / "audit").read(action="drilldown").empty
+
+
+def test_deliveries_and_alerts_are_shown_in_words(data_dir: Path) -> None:
+    log = seed(data_dir)
+    now = datetime.now(UTC)
+    for action, user, role, detail, reason in [
+        ("delivery", "desk@example.org", "mayors_office", "the disclosure-controlled briefing", ""),
+        ("delivery_failed", "boss@example.org", "commander", "the full pack", "refused (550)"),
+        ("alert_raised", "ops@host (command line)", "planner", "QA backlog in one team: 109", ""),
+    ]:
+        log.record(
+            AuditEvent(
+                user=user,
+                role=role,
+                action=action,
+                page="publish",
+                detail=detail,
+                reason=reason,
+                snapshot=datetime(2026, 3, 13).date(),
+                at=now,
+            )
+        )
+    at = run_page("commander")
+    assert not at.exception
+    table = at.dataframe[1].value  # after the events table
+    rows = set(zip(table["What happened"], table["Built as"], table["Why it failed"], strict=True))
+    assert rows == {
+        ("Alert raised", "Planner", ""),
+        ("Delivery failed (owed, retried next run)", "Commander", "refused (550)"),
+        ("Pack or alerts delivered", "Mayor's office (MOPAC)", ""),
+    }
+    assert set(table["Snapshot"]) == {"13 Mar 2026"}

@@ -124,6 +124,10 @@ AUDIT_ACTION_LABELS = {
     "scenario_overwrite": "Scenario replaced",
     "sign_in": "Signed in",
     "access_denied": "Access refused",
+    "delivery": "Pack or alerts delivered",
+    "delivery_failed": "Delivery failed (owed, retried next run)",
+    "alert_raised": "Alert raised",
+    "alert_resolved": "Alert resolved",
 }
 CHANGE_LABELS = {
     "added": "Cases added to scope",

@@ -26,6 +26,10 @@ ACTIONS = (
     "scenario_overwrite",
     "sign_in",
     "access_denied",
+    "delivery",
+    "delivery_failed",
+    "alert_raised",
+    "alert_resolved",
 )
 NO_ROLE = "none"  # an identity that signed in but has no role (access_denied, sign_in)
 SCHEMA_VERSION = 1
