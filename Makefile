@@ -11,8 +11,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null && [ "$$(id -u
 
 help:
 	@echo "make run    - create .venv, install, build the synthetic demo data if there is none, serve the app"
-	@echo "make test   - install what the tests need (Debian's chromium included) and run every test"
-	@echo "make lint   - ruff check and format check"
+	@echo "make test   - install what the tests need (Debian's chromium included), lint, run every test"
+	@echo "make lint   - ruff check, ruff format check, mypy (configured in pyproject.toml)"
 	@echo "make bench  - benchmarks at 1x, 10x and 100x scale; writes docs/benchmarks.md"
 
 $(VENV)/.deps: requirements.txt
@@ -54,10 +54,11 @@ run: deps demo
 	$(PY) -m reassess.ui.serve --server.headless true --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
-# First the benchmark regression guard (1x; fails when a page is over 3x its recorded median),
-# then unit, AppTest and hardening tests on both cores; the real-browser tests (pages, sign-in,
-# ten-user load) run last on their own, so the load test measures a quiet machine.
-test: dev-deps browser node-deps
+# First lint (ruff and mypy), then the benchmark regression guard (1x; fails when a page is
+# over 3x its recorded median), then unit, AppTest and hardening tests on both cores; the
+# real-browser tests (pages, sign-in, ten-user load) run last on their own, so the load test
+# measures a quiet machine.
+test: dev-deps lint browser node-deps
 	$(PY) -m bench --quick
 	$(PY) -m pytest -n 2 -q -m "not browser"
 	$(PY) -m pytest -q -m browser
@@ -65,6 +66,7 @@ test: dev-deps browser node-deps
 lint: dev-deps
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 format: dev-deps
 	$(PY) -m ruff format .

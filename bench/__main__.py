@@ -99,7 +99,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def run_scale(
-    root: Path, factor: int, args: argparse.Namespace, results: BenchResults, prog: object
+    root: Path,
+    factor: int,
+    args: argparse.Namespace,
+    results: BenchResults,
+    prog: scaling.Weekly | None,
 ) -> ScaleResult:
     """Build one scale's data, then measure listing, pages, queries, models and memory."""
     from reassess.snapshot.listing import _read_manifest, list_snapshots
@@ -124,7 +128,7 @@ def run_scale(
             weeks,
             ingest_runs=runs,
             programme=prog,
-            log=log,  # type: ignore[arg-type]
+            log=log,
         )
     shutil.rmtree(build.data_dir / "extracts", ignore_errors=True)
     scale = ScaleResult(build)

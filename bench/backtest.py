@@ -7,8 +7,9 @@ formula), and any folder of snapshots (``--folder``, e.g. a REASSESS_DATA_DIR bu
 `python -m reassess demo --through 2026-09-25`, so the demo runs to completion).
 
 ``--methods`` compares productivity processes of the model (local_level, local_trend,
-level_only, iid) and ``raw``: today's overview forecast (reassess.model.forecast: whole weeks of raw
-completions bootstrapped from the window, scope change paired), for reference.
+level_only, iid). The old overview forecast (whole weeks of raw completions bootstrapped from
+the window, ``raw`` in docs/forecasting.md) was removed when every page moved to this model;
+its figures there are as measured before.
 """
 
 from __future__ import annotations
@@ -20,13 +21,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from bench.programmes import PROGRAMMES, backtest_cases, simulate, variants
-from reassess.model.backtest import FIRST_SNAPSHOT, Case, Outcome, held, summarise, table
+from reassess.model.backtest import FIRST_SNAPSHOT, Case, Outcome, summarise, table
 from reassess.model.inputs import PlanSettings
 
-METHODS = ("local_level", "local_trend", "level_only", "iid", "raw")
+METHODS = ("local_level", "local_trend", "level_only", "iid")
 
 
 def folder_cases(folder: Path, name: str, first: int = FIRST_SNAPSHOT) -> list[Case]:
@@ -44,48 +43,8 @@ def folder_cases(folder: Path, name: str, first: int = FIRST_SNAPSHOT) -> list[C
     return [replace(c, programme=name) for c in cases]
 
 
-def raw_outcome(case: Case) -> Outcome:
-    """Today's overview forecast (reassess.model.forecast) on the same case, to the same finish line."""
-    from reassess.model.forecast import forecast_completion
-
-    inp = case.inp
-    s = inp.settings
-    h = inp.history
-    since = [i for i, d in enumerate(h.week_ending) if inp.programme_start <= d <= inp.as_of]
-    window = since[-s.window_weeks :]
-    done = [h.completions[i] for i in window]
-    scope = [h.scope[i] - h.scope[i - 1] if i > 0 else 0 for i in window]
-    line = int(np.floor((1 - s.complete_at_share) * inp.in_scope + 1e-9))
-    f = forecast_completion(
-        max(0, inp.remaining - line),
-        done,
-        inp.as_of,
-        inp.target,
-        weekly_scope_change=scope,
-        trials=s.trials,
-        seed=s.seed,
-        max_weeks=s.max_weeks,
-    )
-    forecast = f.status in ("ok", "not_converging")
-    a = case.actual
-    return Outcome(
-        programme=case.programme,
-        as_of=inp.as_of,
-        actual=a,
-        status=f.status,
-        p50=f.p50,
-        p85=f.p85,
-        p95=f.p95,
-        prob_by_target=f.prob_by_target,
-        held50=held(f.p50, a, case.known_until, forecast),
-        held85=held(f.p85, a, case.known_until, forecast),
-        held95=held(f.p95, a, case.known_until, forecast),
-        error_weeks=None if a is None or f.p50 is None else (f.p50 - a).days / 7,
-    )
-
-
 def run(cases: Sequence[Case], method: str, trials: int, **overrides: object) -> list[Outcome]:
-    """Score every case with one method (``raw``: today's overview forecast)."""
+    """Score every case with one method of the model."""
     from reassess.model.backtest import outcome
     from reassess.model.plan import run_plan
 
@@ -93,11 +52,8 @@ def run(cases: Sequence[Case], method: str, trials: int, **overrides: object) ->
     for case in cases:
         s: PlanSettings = replace(case.inp.settings, trials=trials, **overrides)
         c = replace(case, inp=replace(case.inp, settings=s))
-        if method == "raw":
-            out.append(raw_outcome(c))
-        else:
-            c = replace(c, inp=replace(c.inp, settings=replace(s, method=method)))
-            out.append(outcome(c, run_plan(c.inp)))
+        c = replace(c, inp=replace(c.inp, settings=replace(s, method=method)))
+        out.append(outcome(c, run_plan(c.inp)))
     return out
 
 

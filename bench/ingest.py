@@ -52,6 +52,13 @@ def peak_mb(folder: Path, as_of: str, scratch: Path) -> int:
 STAGES = ("awaiting_contact", "victim_engaged", "investigating", "charging_decision", "charged")
 
 
+def v1_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A demo week's tables as contract v1: no reinvestigations.csv, no officers.workstream."""
+    out = {name: frame for name, frame in tables.items() if name != "reinvestigations"}
+    out["officers"] = out["officers"].drop(columns=["workstream"], errors="ignore")
+    return out
+
+
 def with_reinvestigations(frames: dict[str, pd.DataFrame], as_of: date) -> dict[str, pd.DataFrame]:
     """The frames with a reinvestigation for every case assessed as reinvestigate.
 
@@ -111,13 +118,13 @@ def measure(root: Path, factor: int, runs: int) -> list[list[str]]:
     from reassess import demo
     from reassess.snapshot.ingest import ingest
 
-    prog = demo.generate_programme(scaling.SEED, scaling.THROUGH)
     weeks = scaling.all_weeks()[-2:]
+    tables = {as_of: v1_tables(t) for as_of, t in scaling.weekly_tables(weeks).items()}
     snapshots = root / f"{factor}x" / "snapshots"
     folders = []
     for as_of in weeks:
         folder = root / f"{factor}x" / "extracts" / as_of.isoformat()
-        demo.write_extract(scaling.scale_frames(demo.extract_for(prog, as_of), factor), folder)
+        demo.write_extract(scaling.scale_frames(tables[as_of], factor), folder)
         folders.append(folder)
     ingest(folders[0], weeks[0], snapshots, synthetic=True, progress=False)
     load = load_average()
@@ -140,7 +147,7 @@ def measure(root: Path, factor: int, runs: int) -> list[list[str]]:
     ]
     # The same week as a v2 extract: its reinvestigations and the officers' workstream.
     v2_folder = root / f"{factor}x" / "extracts" / f"{weeks[1].isoformat()}-v2"
-    frames = demo.extract_for(prog, weeks[1])
+    frames = tables[weeks[1]]
     write_v2(with_reinvestigations(scaling.scale_frames(frames, factor), weeks[1]), v2_folder)
     reinvestigations = sum(1 for _ in (v2_folder / "reinvestigations.csv").open()) - 1
     load = load_average()

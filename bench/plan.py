@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     read = []
     inputs = []
     for snap in snaps:
-        seconds, inp = timed(lambda snap=snap: plan_input(db, snap, prog, "planner"))
+        seconds, inp = timed(partial(plan_input, db, snap, prog, "planner"))
         read.append(seconds)
         inputs.append(replace(inp, settings=replace(inp.settings, trials=args.trials)))
     # The slowest snapshot is the one whose trials simulate the most weeks (a single timing on

@@ -332,7 +332,7 @@ def simulate(spec: Spec, max_days: int = 1500) -> SimulatedProgramme:
     queue = list(np.lexsort((key, priority[: spec.cases])))
     recorded_hours = effort * rng.lognormal(0, spec.hours_noise, total)
     recorded_hours[rng.random(total) < spec.hours_missing] = np.nan
-    pending = {d: [] for d in set(arrivals)}
+    pending: dict[int, list[int]] = {d: [] for d in set(arrivals)}
     for j, d in enumerate(arrivals):
         pending[d].append(spec.cases + j)
     dupes = set(rng.choice(spec.cases, size=spec.duplicates, replace=False).tolist())
@@ -415,9 +415,9 @@ def simulate(spec: Spec, max_days: int = 1500) -> SimulatedProgramme:
     friday_idx = np.array([day_index[f] for f in fridays])
     leave = away[:, :n_days] & in_post[:, :n_days]
     for o in range(n_people):
-        for j in np.flatnonzero(leave[o] & (booked_day[o, :n_days] < n_days)):
-            known = int(np.searchsorted(friday_idx, booked_day[o, j]))
-            wk = int(week_of[j])
+        for day in np.flatnonzero(leave[o] & (booked_day[o, :n_days] < n_days)):
+            known = int(np.searchsorted(friday_idx, booked_day[o, day]))
+            wk = int(week_of[day])
             if known < wk:
                 booked[known:wk, wk] += fte[o]
     officers = tuple(

@@ -126,12 +126,12 @@ def target_checks(results: BenchResults) -> list[TargetCheck]:
         for domain in (one.domain if one else None, results.domain_worst):
             if domain is None:
                 continue
-            stats: Stats = getattr(domain, attr)
+            timings: Stats = getattr(domain, attr)
             subject = (
                 f"10,000 trials, snapshot {domain.as_of}, {domain.remaining:,} cases to go"
                 f" (P85 in {domain.weeks_p85} weeks)"
             )
-            checks.append(TargetCheck(label, subject, limit, stats.median))
+            checks.append(TargetCheck(label, subject, limit, timings.median))
     return checks
 
 
@@ -381,9 +381,9 @@ def _queries_section(scales: list[ScaleResult]) -> str:
     header.append("rows at 1x")
     names: list[str] = []
     for s in scales:
-        for q in s.queries:
-            if q.name not in names:
-                names.append(q.name)
+        for query in s.queries:
+            if query.name not in names:
+                names.append(query.name)
     rows = []
     totals = [0.0 for _ in scales]
     fresh_totals = [0.0 for _ in scales]
@@ -433,10 +433,10 @@ def _domain_section(results: BenchResults) -> str:
     for scale, d in entries:
         assert d is not None
         for label, stats in (
-            ("forecast_completion", d.forecast),
-            ("forecast_fan", d.fan),
-            ("run_scenario (+10 officers)", d.scenario),
-            ("officers_needed", d.officers_needed),
+            ("run_plan (headline)", d.forecast),
+            ("Plan.fan", d.fan),
+            ("run_plan (+10 officers)", d.scenario),
+            ("find_officers", d.officers_needed),
         ):
             rows.append(
                 [
@@ -447,10 +447,9 @@ def _domain_section(results: BenchResults) -> str:
                 ]
             )
     return (
-        "### Forecast and scenarios (10,000 trials, ms)\n\n"
-        "Inputs are the snapshot's own weekly counts (window 8 weeks), so the run time depends "
-        "on how many weeks ahead the trials must simulate, not on the number of cases. The "
-        "early snapshot is the slow case: far from done, the draws run to 104 weeks.\n\n"
+        "### The planning model (10,000 trials, ms)\n\n"
+        "Inputs are the snapshot's own planning input (plan_input), so the run time depends "
+        "on how many weeks ahead the trials must simulate, not on the number of cases.\n\n"
         + table(["model", "scale", "snapshot", "median (IQR; min–max)"], rows)
     )
 

@@ -18,8 +18,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reassess.access import PAGES
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -134,7 +138,7 @@ def app_server(
                 proc.wait()
 
 
-def wait_ready(page, timeout_ms: int = 60_000) -> None:  # type: ignore[no-untyped-def]
+def wait_ready(page: Page, timeout_ms: int = 60_000) -> None:
     """Wait until the script has finished running and nothing is still loading."""
     page.wait_for_selector(READY, timeout=timeout_ms)
     page.wait_for_function(

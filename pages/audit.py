@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from reassess.access import ROLE_LABELS
-from reassess.present.audit import events_table
+from reassess.present.audit import events_table, publishing_table
 from reassess.present.csvsafe import to_safe_csv
+from reassess.present.marking import marking
 from reassess.present.vocabulary import AUDIT_ACTION_LABELS as ACTION_LABELS
 from reassess.store.audit import ACTIONS, NO_ROLE, AuditError, default_range, select
 from reassess.ui import page_context
@@ -61,7 +62,7 @@ else:
     audited_download(
         ctx,
         label="Export these events (CSV)",
-        data=lambda: to_safe_csv(shown),
+        data=lambda: to_safe_csv(shown, marking(ctx.snapshot.synthetic)),
         file_name=f"audit-{since.isoformat()}-{until.isoformat()}.csv",
         mime="text/csv",
         key="audit_csv",
@@ -74,6 +75,20 @@ else:
             "roles": roles,
         },
         page="audit",
+    )
+
+st.subheader("Packs and alerts sent")
+published = publishing_table(shown)
+if published.empty:
+    st.caption(
+        "No pack or alert was delivered in these dates (python -m reassess publish; see "
+        "docs/publishing.md)."
+    )
+else:
+    st.dataframe(published, hide_index=True, key="audit_publishing")
+    st.caption(
+        "Each weekly pack is built as its reader's role; a failed delivery stays owed and is "
+        "sent by the next run. Alerts are worked out as the planner role (team-level figures)."
     )
 
 st.subheader("Is the trail intact?")

@@ -32,7 +32,9 @@ DOWNLOADS = (
 @st.cache_data(show_spinner=False, max_entries=16)
 def cached_briefing(_ctx: PageContext, key: tuple[object, ...]) -> Briefing:
     """The briefing for the selected snapshots; `key` names the snapshot files it reads."""
-    return build_briefing(_ctx.db, _ctx.snapshot, _ctx.compare, _ctx.programme)
+    return build_briefing(
+        _ctx.db, _ctx.snapshot, _ctx.compare, _ctx.programme, window_weeks=_ctx.window
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -43,7 +45,7 @@ def export_bytes(kind: str, _b: Briefing, key: tuple[object, ...]) -> bytes:
 
 ctx = page_context("briefing")
 snapshots = (ctx.snapshot, ctx.compare) if ctx.compare else (ctx.snapshot,)
-key = tuple((str(s.path), s.stat_key) for s in snapshots)
+key = (*((str(s.path), s.stat_key) for s in snapshots), ctx.window)
 b = cached_briefing(ctx, key)
 
 

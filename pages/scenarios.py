@@ -7,30 +7,31 @@ from datetime import date, timedelta
 import streamlit as st
 
 from reassess.config import settings
-from reassess.figures.baseline import (
+from reassess.figures.forecast import headline, officers
+from reassess.figures.scenarios import (
     CURRENT_PLAN,
     DEFAULT_CONFIDENCE,
-    BaselineError,
     answer_sentence,
     assumption_settings,
-    baseline_for,
     completion_curves,
     default_start,
-    find_officers,
+    finder_curve,
+    position_for,
     results_table,
+    run_scenario,
     scenario_export,
     target_passed,
 )
-from reassess.model.scenarios import ScenarioInput, run_scenario
-from reassess.present.charts.scenarios import completion_chart
+from reassess.model.scenarios import ScenarioInput, levers_for
+from reassess.present.charts.scenarios import completion_chart, officers_curve_chart
 from reassess.present.csvsafe import safe_frame
+from reassess.present.narrative import chance_by_sentence
+from reassess.present.vocabulary import FORECAST_LABELS
 from reassess.store import scenarios as store
 from reassess.ui import page_context
 from reassess.ui.audit_hooks import audited_download, record_scenario
 from reassess.ui.widgets import assumptions_note
 
-find = st.cache_data(find_officers, show_spinner=False, max_entries=128)
-run = st.cache_data(run_scenario, show_spinner=False, max_entries=256)
 chart = st.cache_resource(completion_chart, show_spinner=False, max_entries=32)  # never mutated
 S = st.session_state
 CONFIDENCES = (0.5, 0.75, 0.85, 0.9, 0.95)
@@ -52,11 +53,14 @@ def load_saved(slot_default: ScenarioInput, as_of: date, goal: date) -> None:
 
 
 def delete_saved() -> None:
-    """Callback: delete the chosen saved scenario."""
+    """Callback: delete the chosen saved scenario (its owner, or a commander with a reason)."""
     try:
-        deleted = store.delete(settings().scenario_db, S["load_name"])
-        record_scenario(ctx, "scenario_delete", deleted)
-        st.toast(f"Deleted {store.quoted(deleted, 60)}.")
+        gone = store.delete_scenario(
+            settings().scenario_db, S["load_name"], by=ctx.user, role=ctx.role,
+            reason=S.get("change_reason") or "",
+        )  # fmt: skip
+        record_scenario(ctx, "delete", gone.name, owner=gone.saved_by, reason=gone.override_reason)
+        st.toast(f"Deleted {store.quoted(gone.name, 60)}.")
     except store.StoreError as exc:
         st.toast(str(exc), icon=":material/error:")
 
@@ -68,18 +72,18 @@ def use_answer(extra: int, start: date, finish_by: date) -> None:
 
 def lever(spec: store.Lever, key: str) -> None:
     """The input of one lever, in its units and bounds."""
-    kind, args = store.widget_spec(spec, as_of, goal, baseline.measured_productivity())
+    measured = None if base.pace is None else base.pace.per_available_fte
+    kind, args = store.widget_spec(spec, as_of, goal, measured, base.abstraction.rate)
     getattr(st, kind)(spec.label, key=key, **args)
 
 
 ctx = page_context("scenarios")
 prog, as_of, goal = ctx.programme, ctx.snapshot.as_of, ctx.programme.target_date
-try:
-    baseline = baseline_for(ctx.db, ctx.snapshot, prog, ctx.role)
-except BaselineError as exc:
-    st.error(str(exc))
-    st.stop()
-slot_default = ScenarioInput.from_programme(baseline, prog, start_date=default_start(as_of))
+position = position_for(ctx.db, ctx.snapshot, ctx.role)
+base = headline(ctx.db, ctx.snapshot, prog, ctx.window)
+for problem in base.problems:
+    st.warning(str(problem), icon=":material/settings_alert:")
+slot_default = ScenarioInput.from_programme(as_of, prog, start_date=default_start(as_of))
 defaults = store.page_defaults(slot_default, goal)
 missing = {k: v for k, v in defaults.items() if k not in S}
 if missing:  # a new session, or levers not shown last time: the link seeds them
@@ -106,19 +110,35 @@ shown = store.shown_defaults(defaults, len(slots))
 store.write_link(st.query_params, {k: S.get(k) for k in shown}, shown)
 
 target = S[store.TARGET.key]
-plan = replace(ScenarioInput.from_programme(baseline, prog, name=CURRENT_PLAN), target_date=target)
+plan = replace(
+    ScenarioInput.from_programme(as_of, prog, name=CURRENT_PLAN, start_date=default_start(as_of)),
+    target_date=target,
+)
 inputs = {s: replace(plan, name=store.slot_label(s), **store.slot_overrides(S, s)) for s in slots}
-pairs = [(inp, run(baseline, inp)) for inp in (plan, *inputs.values())]
+
+
+def run(inp: ScenarioInput, current: bool = False):  # type: ignore[no-untyped-def]
+    return run_scenario(ctx.db, ctx.snapshot, prog, inp, position, ctx.window, current_plan=current)
+
+
+pairs = [(plan, run(plan, True)), *((inp, run(inp)) for inp in inputs.values())]
 st.subheader("Scenarios side by side")
 st.caption(
-    "The current plan is the current team with no extra officers. The overview's forecast projects "
-    "recent weekly completions as they are; this model projects completions per available FTE "
-    "onto the team expected in post, after abstraction and attrition, so the two can differ."
+    "The current plan is the overview's forecast: the team expected in post with no extra "
+    "officers, the same trials and dates. Each scenario changes only the levers set for it."
 )
 table = results_table(pairs)
 st.dataframe(table, hide_index=True, key="results", height=35 * len(table) + 38)
 st.plotly_chart(chart(completion_curves([r for _, r in pairs]), target=target), key="curves")
-assumptions_note(assumption_settings(plan, baseline, prog), "Assumptions behind the current plan")
+by = st.date_input(
+    FORECAST_LABELS["chance_by"], value=max(target, as_of + timedelta(weeks=1)),
+    min_value=as_of, max_value=as_of + timedelta(weeks=520), key="chance_by", format="DD/MM/YYYY",
+)  # fmt: skip
+for inp, result in pairs:
+    st.markdown(f"**{inp.name}**: " + chance_by_sentence(by, result.plan.prob_by(by), as_of))
+assumptions_note(
+    assumption_settings(plan, pairs[0][1], prog), "Assumptions behind the current plan"
+)
 
 with finder:
     st.markdown("**Find the officers needed** (other assumptions as in Scenario A)")
@@ -130,8 +150,18 @@ with finder:
         f_conf = c[2].select_slider("Confidence", CONFIDENCES, DEFAULT_CONFIDENCE, "{:.0%}".format, key="find_conf")  # fmt: skip
         submitted = st.form_submit_button("Find the officers needed", type="primary")
     if submitted:
-        answer = find(baseline, replace(inputs["a"], start_date=f_start, target_date=f_by), f_conf)
+        answer = officers(
+            ctx.db, ctx.snapshot, prog, f_by, start=f_start, confidence=f_conf,
+            levers=levers_for(replace(inputs["a"], extra_officers=0), prog), window_weeks=ctx.window,
+        )  # fmt: skip
         (st.success if answer.extra_officers is not None else st.error)(answer_sentence(answer))
+        if answer.warning:
+            st.warning(answer.warning, icon=":material/group_off:")
+        if answer.curve:
+            st.plotly_chart(
+                officers_curve_chart(finder_curve(answer), target=f_by, limit=answer.recruitable),
+                key="finder_curve",
+            )
         if answer.extra_officers:
             args = (answer.extra_officers, f_start, f_by)
             st.button("Show this as Scenario A", key="use_answer", on_click=use_answer, args=args)
@@ -144,12 +174,24 @@ save_slot = c[1].selectbox("Scenario", slots, format_func=store.slot_label, key=
 overwrite = c[2].checkbox("Replace a saved scenario of the same name", key="save_overwrite")
 if st.button("Save", key="save"):
     try:
-        saved = store.save(settings().scenario_db, name, inputs[save_slot], as_of=as_of, saved_by=ctx.user, overwrite=overwrite)  # fmt: skip
-        record_scenario(ctx, "scenario_save", saved.name)
+        saved = store.save(settings().scenario_db, name, inputs[save_slot], as_of=as_of, saved_by=ctx.user, overwrite=overwrite, role=ctx.role, reason=S.get("change_reason") or "")  # fmt: skip
+        if saved.replaced_owner is None:
+            record_scenario(ctx, "save", saved.name)
+        else:
+            record_scenario(ctx, "overwrite", saved.name, owner=saved.replaced_owner, reason=saved.override_reason)  # fmt: skip
         st.success(f"Saved {store.quoted(saved.name, 60)}.")
     except store.StoreError as exc:
         st.error(str(exc))
-saved_names = [s.name for s in store.list_saved(settings().scenario_db)]
+saved_list = store.list_saved(settings().scenario_db)
+saved_names = [s.name for s in saved_list]
+if ctx.role == store.OVERRIDE_ROLE:
+    st.text_input(
+        "Reason (to replace or delete a scenario someone else saved)",
+        max_chars=200,
+        key="change_reason",
+        help="Only the person who saved a scenario may replace or delete it; a commander may, "
+        "giving a reason, which is recorded in the audit log.",
+    )
 if saved_names:
     c = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
     c[0].selectbox("Saved scenarios", saved_names, key="load_name")
@@ -160,7 +202,7 @@ labels = [inp.name for inp, _ in pairs]
 pick = st.selectbox("Download", range(len(pairs)), format_func=labels.__getitem__, key="download")
 inp, result = pairs[pick]
 stem = store.export_stem(inp.name, ctx.snapshot.label, ctx.snapshot.synthetic)
-export = json.dumps(scenario_export(inp, result, baseline, prog, ctx.snapshot), indent=2)
+export = json.dumps(scenario_export(inp, result, position, prog, ctx.snapshot), indent=2)
 c = st.columns(2)
 with c[0]:
     audited_download(ctx, label="Projection (CSV)", data=lambda: safe_frame(result.projection).to_csv(index=False).encode(), file_name=f"{stem}.csv", mime="text/csv", key="download_csv")  # fmt: skip

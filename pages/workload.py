@@ -3,6 +3,8 @@
 import streamlit as st
 
 from reassess.access import can_run
+from reassess.figures.forecast import headline
+from reassess.figures.team import abstraction_words
 from reassess.model import workload as wl
 from reassess.present.charts import workload as charts
 from reassess.present.formats import fmt_int
@@ -76,32 +78,36 @@ with st.expander("Figures behind the heatmap"):
     st.dataframe(charts.team_week_table(heat), hide_index=True, key="wl_heat_table")
 
 st.subheader("Capacity against demand")
-hours = ctx.one("workload_hours_per_case", as_of=as_of, weeks=wl.RECENT_WEEKS)
-cd = wl.capacity_vs_demand(
-    available_fte=totals.available_fte,
-    horizon_weeks=int(horizon),
-    productive_hours_per_fte_week=prog.productive_hours_per_fte_week,
-    remaining_cases=wl.remaining_cases(ctx.one("kpis")),
-    recent_hours=float(hours["hours"]),
-    recent_cases=int(hours["completed_with_hours"]),
-)
-kpi_row(
-    [
-        Kpi("Capacity (hours)", f"{cd.capacity_hours:,.0f}"),
-        Kpi("Demand (hours)", "—" if cd.demand_hours is None else f"{cd.demand_hours:,.0f}"),
-        Kpi(
-            "Gap (hours)",
-            "—" if cd.gap_hours is None else f"{cd.gap_hours:+,.0f}",
-            help="Capacity minus demand; negative is a shortfall.",
-        ),
-    ],
-    per_row=3,
-)
-chart_col, note_col = st.columns([3, 2])
-chart_col.plotly_chart(charts.capacity_demand(cd), key="wl_capacity")
-with note_col:
-    st.markdown(wl.capacity_note(cd))
-    assumptions_note([prog.setting(n) for n in wl.ASSUMPTIONS])
+plan = headline(ctx.db, ctx.snapshot, prog, ctx.window)
+cap = plan.capacity(int(horizon))
+if cap is None:
+    st.info(plan.reason or "No capacity figure can be given: there is no forecast.")
+else:
+    kpi_row(
+        [
+            Kpi("Capacity (cases)", f"{cap.capacity_cases:,.0f}"),
+            Kpi("Demand (cases)", f"{cap.demand_cases:,.0f}"),
+            Kpi(
+                "Gap (cases)",
+                f"{cap.gap_cases:+,.0f}",
+                help="Capacity minus demand; negative is a shortfall.",
+            ),
+            Kpi("Capacity (hours)", f"{cap.capacity_hours:,.0f}"),
+            Kpi("Demand (hours)", "—" if cap.demand_hours is None else f"{cap.demand_hours:,.0f}"),
+            Kpi(
+                "Available FTE gap",
+                "—" if cap.available_fte_gap is None else f"{cap.available_fte_gap:+,.1f}",
+                help="Average available FTE needed to finish by the horizon at the measured pace, "
+                "less the average expected.",
+            ),
+        ],
+        per_row=3,
+    )
+    chart_col, note_col = st.columns([3, 2])
+    chart_col.plotly_chart(charts.capacity_demand(cap), key="wl_capacity")
+    with note_col:
+        st.markdown(wl.capacity_note(cap, abstraction_words(plan.abstraction)))
+        assumptions_note([prog.setting(n) for n in wl.ASSUMPTIONS])
 
 st.subheader("Abstraction")
 absent = ctx.run("workload_abstraction_weekly", as_of=as_of, weeks=wl.HEATMAP_WEEKS)
@@ -110,7 +116,7 @@ share = wl.abstraction_share(absent)
 st.caption(
     f"Working days (Monday to Friday) lost to abstraction, weighted by FTE. Over these "
     f"{wl.HEATMAP_WEEKS} weeks: {'—' if share is None else f'{share:.1%}'} of FTE days in post "
-    f"(planning assumption {prog.abstraction_rate:.0%})."
+    f"(the forecast uses {abstraction_words(plan.abstraction)})"
 )
 with st.expander("Figures behind the chart"):
     st.dataframe(charts.abstraction_table(absent), hide_index=True, key="wl_abstraction_table")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,15 +134,10 @@ class AccessMap:
 
 def load_access_map(path: Path | None = None) -> AccessMap:
     """Read config/access.toml; unknown roles are an error naming the file and the role."""
-    from reassess.config import CONFIG_DIR, ConfigError
+    from reassess.config import CONFIG_DIR, ConfigError, read_toml
 
     path = path or CONFIG_DIR / "access.toml"
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path} is missing; copy it from the repository") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    raw = read_toml(path, fix="copy it from the repository")
     rules = []
     for role, entry in raw.get("roles", {}).items():
         if role not in ROLES:

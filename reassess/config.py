@@ -132,15 +132,20 @@ _TYPE_WORDS = {
 }
 
 
+def read_toml(path: Path, fix: str = "restore it from the repository") -> dict[str, Any]:
+    """A settings file's TOML; a missing or unreadable file is a ConfigError naming it."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path} is missing; {fix}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+
+
 def load_programme(path: Path | None = None) -> Programme:
     """Read config/programme.toml; every entry needs a value of its type and a source."""
     path = path or CONFIG_DIR / "programme.toml"
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path} is missing; restore it from the repository") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    raw = read_toml(path)
     declared = {f.name: f for f in fields(Programme) if f.name != "sources"}
     hints = get_type_hints(Programme)
     sources: dict[str, Setting] = {}
@@ -202,6 +207,11 @@ class Settings:
     def ledger_db(self) -> Path:
         """The release ledger: every figure the Mayor's office has been shown (append-only)."""
         return self.data_dir / "store" / "releases.duckdb"
+
+    @property
+    def ledger_file(self) -> Path:
+        """The forecast ledger: what the forecast said at each snapshot (reassess.store.ledger)."""
+        return self.data_dir / "forecast_ledger.jsonl"
 
     @property
     def secrets_file(self) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -15,6 +16,8 @@ from reassess.model.inputs import (
     PlannedChange,
     PlanSettings,
 )
+
+T = TypeVar("T")
 
 START = date(2025, 11, 3)  # a Monday
 TRIALS = 1000
@@ -45,7 +48,7 @@ def plan_input(
     absence: tuple[PlannedAbsence, ...] = (),
     measured: bool = True,
     start: date = START,
-    **settings: object,
+    **settings: Any,
 ) -> PlanInput:
     """A programme ``weeks`` weeks in: ``officers`` full-time officers since the start, about
     ``per_fte`` completions per available FTE-week (Poisson) once ramped up (four weeks), scope growing by ``scope_growth``
@@ -81,3 +84,9 @@ def plan_input(
         planned_changes=changes,
         settings=s,
     )
+
+
+def known(value: T | None) -> T:
+    """``value``, failing the test when the model gave None (a date, a count, a pace)."""
+    assert value is not None
+    return value

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -44,3 +46,27 @@ def latest(data_dir: Path) -> SnapshotInfo:
     snap = list_snapshots(data_dir / "snapshots").latest
     assert snap is not None
     return snap
+
+
+class Exports:
+    """The files a page's audited download buttons would make, captured as the page offers them.
+
+    `reassess.ui.audit_hooks.exported` makes the callable each button runs on its click; the
+    test calls it as the click would (`click(i)`), which writes the audit record, then the file.
+    """
+
+    def __init__(self, monkeypatch: Any) -> None:
+        from reassess.ui import audit_hooks
+
+        self.made: list[Callable[[], bytes]] = []
+        real = audit_hooks.exported
+
+        def capture(record: Callable[[], None], data: Any) -> Callable[[], bytes]:
+            make = real(record, data)
+            self.made.append(make)
+            return make
+
+        monkeypatch.setattr(audit_hooks, "exported", capture)
+
+    def click(self, index: int = -1) -> bytes:
+        return self.made[index]()

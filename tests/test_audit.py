@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -608,3 +609,7 @@ def test_a_safe_csv_reads_back_as_text_not_formulas() -> None:
         "bob@example.org,,y",
     ]
     assert safe_frame(frame)["rows"].tolist()[0] == -3
+    marked = to_safe_csv(frame, "OFFICIAL-SENSITIVE · SYNTHETIC DATA").decode("utf-8-sig")
+    assert marked.splitlines()[0] == "# OFFICIAL-SENSITIVE · SYNTHETIC DATA"
+    assert marked.splitlines()[1:] == text.splitlines()
+    assert pd.read_csv(io.StringIO(marked), skiprows=1)["user"].tolist()[1] == "bob@example.org"

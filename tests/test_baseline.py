@@ -1,38 +1,39 @@
-"""The scenario baseline read from snapshots: known answers, the overview's numbers, the demo."""
+"""Scenarios and the resource position read from snapshots, on the one planning model: known
+answers on small fixtures, the headline exactly for an unchanged scenario, the assessment
+workstream only."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pytest
 
 from reassess.config import programme
-from reassess.figures.baseline import (
-    BaselineError,
-    baseline_for,
+from reassess.figures.forecast import clear_cache, headline, model_input, officers
+from reassess.figures.scenarios import (
     completion_curves,
     default_start,
-    find_officers,
     isva_capacity,
     isva_range,
     isva_shortfall,
     isvas_for,
     pipeline_table,
-    recorded_abstraction,
+    position_for,
     results_table,
+    run_scenario,
     target_passed,
 )
 from reassess.figures.status import compute_status
-from reassess.model.scenarios import ScenarioInput, officers_needed_with_reason, run_scenario
+from reassess.figures.team import team
+from reassess.model.scenarios import ScenarioInput
 from reassess.snapshot.listing import SnapshotInfo, list_snapshots
-from reassess.snapshot.runner import Database, Query
+from reassess.snapshot.runner import Database
 from tests import resource_fixtures as rf
 
-RESOURCE_QUERIES = ("resources_weekly_fte", "resources_referrals")
+RESOURCE_QUERIES = ("resources_weekly_fte", "resources_referrals", "model_weekly_fte")
 
 
 def only_snapshot(fx: rf.Fixture) -> SnapshotInfo:
@@ -63,134 +64,128 @@ def test_every_resources_query_runs_on_a_fixture(mixed: rf.Fixture, name: str, r
 
 def test_available_fte_per_week_known_answer(mixed: rf.Fixture) -> None:
     snap = only_snapshot(mixed)
-    frame = Database().run("resources_weekly_fte", snap, role="planner", as_of=rf.AS_OF, weeks=8)
-    assert [d for d in pd.to_datetime(frame["week_ending"]).dt.date] == list(rf.WEEK_ENDINGS)
-    assert frame["available_fte"].round(6).tolist() == list(rf.MIXED_AVAILABLE_FTE)
-    assert frame["fte_in_post"].round(6).tolist() == list(rf.MIXED_IN_POST_FTE)
-    assert frame["fte_abstracted"].round(6).tolist() == list(rf.MIXED_ABSTRACTED_FTE)
-    assert frame["officers"].tolist() == list(rf.MIXED_OFFICERS_ACTIVE)
-    # recorded abstraction = abstracted / in post over the window
-    assert recorded_abstraction(frame) == pytest.approx(1.64 / sum(rf.MIXED_IN_POST_FTE))
+    for name in ("resources_weekly_fte", "model_weekly_fte"):  # every officer is assessment
+        frame = Database().run(name, snap, role="planner", as_of=rf.AS_OF, weeks=8)
+        assert [d for d in pd.to_datetime(frame["week_ending"]).dt.date] == list(rf.WEEK_ENDINGS)
+        assert frame["available_fte"].round(6).tolist() == list(rf.MIXED_AVAILABLE_FTE)
+        assert frame["fte_in_post"].round(6).tolist() == list(rf.MIXED_IN_POST_FTE)
+        assert frame["fte_abstracted"].round(6).tolist() == list(rf.MIXED_ABSTRACTED_FTE)
+        assert frame["officers"].tolist() == list(rf.MIXED_OFFICERS_ACTIVE)
 
 
-def test_baseline_known_answer(mixed: rf.Fixture) -> None:
-    b = baseline_for(Database(), only_snapshot(mixed), programme(), "planner")
+def test_the_model_counts_only_officers_of_the_assessment_workstream(tmp_path: Path) -> None:
+    """Two investigators on reinvestigations (contract v2 workstream) are in post all along:
+    the resources query counts them, the model's weekly FTE and cohorts do not."""
+    investigators = pd.DataFrame(
+        {
+            "officer_ref": ["OFF-X", "OFF-Y"],
+            "team": ["Reinvestigation Team"] * 2,
+            "role": ["detective_constable"] * 2,
+            "fte": [1.0, 1.0],
+            "start_date": ["2025-11-03"] * 2,
+            "end_date": [None, None],
+            "workstream": ["reinvestigation"] * 2,
+        }
+    )
+    officers = pd.concat(
+        [rf.MIXED_OFFICERS.assign(workstream="assessment"), investigators], ignore_index=True
+    )
+    fx = rf.build(
+        tmp_path,
+        rf.cases_for(rf.MIXED_WEEKLY, rf.MIXED_REMAINING, ["OFF-C", "OFF-F"]),
+        officers,
+        rf.MIXED_ABSTRACTIONS,
+    )
+    db, snap = Database(), only_snapshot(fx)
+    everyone = db.run("resources_weekly_fte", snap, role="planner", as_of=rf.AS_OF, weeks=8)
+    model = db.run("model_weekly_fte", snap, role="planner", as_of=rf.AS_OF, weeks=8)
+    assert everyone["fte_in_post"].round(6).tolist() == [x + 2 for x in rf.MIXED_IN_POST_FTE]
+    assert model["fte_in_post"].round(6).tolist() == list(rf.MIXED_IN_POST_FTE)
+    inp = model_input(db, snap, programme())
+    assert {o.workstream for o in inp.officers} == {"assessment", "reinvestigation"}
+    assert inp.history.headcount_fte[-8:] == pytest.approx(rf.MIXED_IN_POST_FTE)
+    assert team(headline(db, snap, programme())).fte_in_post == pytest.approx(rf.MIXED_CURRENT_FTE)
+
+
+def test_position_known_answer(mixed: rf.Fixture) -> None:
+    p = position_for(Database(), only_snapshot(mixed), "planner")
     cases = mixed.cases
     done = cases[cases["completed_date"].notna()]
-    assert b.as_of == rf.AS_OF
-    assert b.weekly_completions == rf.MIXED_WEEKLY
-    assert b.weekly_available_fte == pytest.approx(rf.MIXED_AVAILABLE_FTE)
-    assert b.current_fte == pytest.approx(rf.MIXED_CURRENT_FTE)
-    assert (b.remaining, b.assessed, b.in_scope) == (rf.MIXED_REMAINING, len(done), len(cases))
-    assert dict(b.referrals_so_far) == {
+    assert p.as_of == rf.AS_OF
+    assert (p.remaining, p.assessed, p.in_scope) == (rf.MIXED_REMAINING, len(done), len(cases))
+    assert dict(p.referrals_so_far) == {
         "reinvestigate": int((cases["outcome"] == "reinvestigate").sum()),
         "safeguarding_referral": int((cases["outcome"] == "safeguarding_referral").sum()),
         "victim_support": int((cases["victim_support"] == "referred").sum()),
     }
-    assert b.hours_per_case == pytest.approx(done["hours_spent"].mean())
 
 
-def test_a_window_week_with_completions_and_no_officers_is_explained(tmp_path: Path) -> None:
-    officers = rf.MIXED_OFFICERS[rf.MIXED_OFFICERS["officer_ref"] == "OFF-C"]
-    officers = officers.assign(start_date="2026-02-16")  # nobody in post before 16 February
-    fx = rf.build(
-        tmp_path, rf.cases_for(rf.MIXED_WEEKLY, 5, ["OFF-C"]), officers, rf.MIXED_ABSTRACTIONS[:0]
-    )
-    with pytest.raises(BaselineError, match=r"week ending 16 January 2026, 3 assessments"):
-        baseline_for(Database(), only_snapshot(fx), programme(), "planner")
-
-
-def test_zero_extra_officers_reproduces_the_overview_on_a_steady_team(steady: rf.Fixture) -> None:
+def test_an_unchanged_scenario_is_the_headline_exactly(steady: rf.Fixture) -> None:
     db, snap, prog = Database(), only_snapshot(steady), programme()
     status = compute_status(db, snap, None, prog)
-    b = baseline_for(db, snap, prog, "planner")
-    assert b.weekly_completions == status.weekly_completions == rf.STEADY_WEEKLY
-    assert b.remaining == status.kpis["in_scope"] - status.kpis["assessed"] == rf.STEADY_REMAINING
-    result = run_scenario(b, ScenarioInput.from_programme(b, prog, attrition_per_year=0.0))
+    position = position_for(db, snap, "planner")
+    inp = ScenarioInput.from_programme(snap.as_of, prog, name="Unchanged")
+    result = run_scenario(db, snap, prog, inp, position)
     f = status.forecast
     assert f.status == result.status == "ok"
     assert (result.p50, result.p85, result.p95) == (f.p50, f.p85, f.p95)
     assert result.prob_by_target == f.prob_by_target
-    assert result.week_counts == f.week_counts
+    assert result.team_cost_to_completion == f.cost_to_p85
+    assert (result.plan.finish_weeks == status.plan.finish_weeks).all()
+    assert result.plan.name == "Unchanged" and status.plan.name == "Current plan"
+    assert result.cost_per_year == 0 and result.cost_to_completion == 0
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("as_of", ["2026-05-29", "2026-06-26"])
-def test_the_demo_baseline_uses_the_overviews_numbers(demo_dir: Path, as_of: str) -> None:
-    """On the demo, the baseline samples the very weeks the overview's forecast samples; with
-    those weeks staffed as the current team is expected to be (the configured abstraction, no
-    attrition) and no scope change in the window, the dates are the overview's exactly. With
-    the FTE recorded week by week they differ by design (see reassess/figures/baseline.py)."""
-    db, prog = Database(), programme()
-    snap = list_snapshots(demo_dir / "snapshots").get(as_of)
-    assert snap is not None
-    status = compute_status(db, snap, None, prog)
-    b = baseline_for(db, snap, prog, "planner")
-    assert b.weekly_completions == status.weekly_completions
-    assert b.remaining == status.kpis["in_scope"] - status.kpis["assessed"]
-    extract = pd.read_csv(demo_dir / "extracts" / as_of / "cases.csv")
-    assert b.remaining == int(extract["completed_date"].isna().sum())
-    assert b.referrals_so_far["reinvestigate"] == int((extract["outcome"] == "reinvestigate").sum())
-    history = db.run("scope_history", snap, role="planner")
-    assert set(history["in_scope"].tail(b.window_weeks + 1)) == {status.kpis["in_scope"]}
-    inp = ScenarioInput.from_programme(b, prog, attrition_per_year=0.0)
-    steady_b = replace(
-        b, weekly_available_fte=(b.current_fte * (1 - inp.abstraction_rate),) * b.window_weeks
-    )
-    result = run_scenario(steady_b, inp)
-    f = status.forecast
-    assert (result.p50, result.p85, result.p95) == (f.p50, f.p85, f.p95)
-    assert result.prob_by_target == f.prob_by_target
+def test_a_lever_moves_the_dates_and_the_cost(steady: rf.Fixture) -> None:
+    db, snap, prog = Database(), only_snapshot(steady), programme()
+    position = position_for(db, snap, "planner")
+    base = ScenarioInput.from_programme(snap.as_of, prog, name="base")
+    plain = run_scenario(db, snap, prog, base, position)
+    more = run_scenario(db, snap, prog, replace(base, name="more", extra_officers=5), position)
+    away = run_scenario(db, snap, prog, replace(base, name="away", abstraction_rate=0.5), position)
+    assert more.p85 is not None and plain.p85 is not None and away.p85 is not None
+    assert more.p85 <= plain.p85 <= away.p85 and more.p85 < away.p85
+    assert more.cost_per_year == 5 * prog.loaded_cost_per_fte
+    assert more.cost_to_completion is not None and more.cost_to_completion > 0
+    # the extra officers' share of the team's cost: start the Monday after, at the loaded rate
+    assert more.plan.abstraction.rate == plain.plan.abstraction.rate
+    assert away.plan.abstraction.rate == 0.5 and not away.plan.abstraction.measured
+    table = results_table([(base, plain), (replace(base, extra_officers=5), more)])
+    assert list(table.columns) == ["Figure", "base", "more"]
+    assert table.set_index("Figure").loc["Extra officers", "more"] == "5"
+    curves = completion_curves([plain, more])
+    assert set(curves["scenario"]) == {"base", "more"}
+    for r in (plain, more):
+        share = curves[curves["scenario"] == r.name].set_index("week_ending")["share"]
+        assert share[r.p50] >= 0.5 > share[r.p50 - timedelta(weeks=1)]
 
 
-def test_find_officers_is_officers_needed_with_its_cost(steady: rf.Fixture) -> None:
-    prog = programme()
-    b = baseline_for(Database(), only_snapshot(steady), prog, "planner")
-    inp = ScenarioInput.from_programme(
-        b, prog, start_date=default_start(b.as_of), target_date=date(2026, 5, 29), trials=2000
-    )
-    answer = find_officers(b, inp, 0.85)
-    need = officers_needed_with_reason(b, inp, 0.85)
-    assert answer.extra_officers == need.extra_officers
+def test_the_officers_finder_meets_the_date_and_one_fewer_does_not(steady: rf.Fixture) -> None:
+    db, snap, prog = Database(), only_snapshot(steady), programme()
+    plan = headline(db, snap, prog)
+    assert plan.p50 is not None
+    finish_by = plan.p50 - timedelta(weeks=2)
+    answer = officers(db, snap, prog, finish_by, confidence=0.85)
     n = answer.extra_officers
     assert n is not None and n > 0
-    assert answer.prob_by_target == need.prob_by_target >= 0.85
-    assert answer.cost_per_year == n * 65_000
-    weeks = (date(2026, 5, 29) - date(2026, 3, 13)).days / 7
-    assert answer.cost_to_finish == pytest.approx(n * 65_000 * weeks / 52)
-    assert answer.available_fte_now == pytest.approx(8.0)
-    assert answer.available_fte_needed == pytest.approx((10 + n) * 0.8)
-    with_n = run_scenario(b, replace(inp, extra_officers=n))
-    assert with_n.prob_by_target >= 0.85
-    assert run_scenario(b, replace(inp, extra_officers=n - 1)).prob_by_target < 0.85
+    position = position_for(db, snap, "planner")
+    base = ScenarioInput.from_programme(snap.as_of, prog, start_date=answer.start)
+    with_n = run_scenario(db, snap, prog, replace(base, extra_officers=n), position)
+    fewer = run_scenario(db, snap, prog, replace(base, extra_officers=n - 1), position)
+    assert (with_n.plan.prob_by(finish_by) or 0) >= 0.85 > (fewer.plan.prob_by(finish_by) or 0)
+    assert answer.curve and answer.curve[0].extra_officers == 0
+    p85s = [p.p85 for p in answer.curve if p.p85 is not None]
+    assert p85s == sorted(p85s, reverse=True)  # more officers never finish later
+    limit = prog.recruitable_extra_officers
+    assert answer.recruitable == limit
+    assert bool(answer.warning) == (limit is not None and n > limit)
 
 
 def test_target_passed_and_default_start() -> None:
-    assert default_start(date(2026, 6, 26)) == date(2026, 7, 3)
-    assert target_passed(date(2026, 6, 26), date(2026, 4, 30))
-    assert target_passed(date(2026, 4, 24), date(2026, 4, 30))  # less than a whole week left
+    assert target_passed(date(2026, 4, 30), date(2026, 4, 30))
+    assert target_passed(date(2026, 4, 25), date(2026, 4, 30))
     assert not target_passed(date(2026, 4, 23), date(2026, 4, 30))
-
-
-def test_tables_and_curves_follow_the_results(steady: rf.Fixture) -> None:
-    prog = programme()
-    b = baseline_for(Database(), only_snapshot(steady), prog, "planner")
-    plan = ScenarioInput.from_programme(b, prog, name="Current plan", trials=1000)
-    more = replace(plan, name="More", extra_officers=5, start_date=default_start(b.as_of))
-    pairs = [(i, run_scenario(b, i)) for i in (plan, more)]
-    table = results_table(pairs).set_index("Figure")
-    for inp, r in pairs:
-        column = table[inp.name]
-        assert column["Extra officers"] == str(inp.extra_officers)
-        assert column["Finish, 85% confidence (P85)"] == f"{r.p85.day} {r.p85:%B %Y}"
-        assert column["Chance of finishing by the target"] == f"{r.prob_by_target:.0%}"
-    curves = completion_curves([r for _, r in pairs])
-    for _, r in pairs:
-        rows = curves[curves["scenario"] == r.name]
-        assert rows["share"].is_monotonic_increasing
-        assert rows["share"].iloc[-1] == pytest.approx(1 - r.not_finished / 1000)
-        reached = rows[rows["share"] >= 0.85]["week_ending"].iloc[0]
-        assert reached == r.p85
+    assert default_start(date(2026, 3, 6)) == date(2026, 3, 9)  # the Monday after a Friday
 
 
 def test_pipeline_table_totals(mixed: rf.Fixture) -> None:
@@ -209,30 +204,14 @@ def test_pipeline_table_totals(mixed: rf.Fixture) -> None:
     )
 
 
-def test_the_warm_baseline_runs_no_query_again(
-    steady: rf.Fixture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The baseline is a handful of cached queries: a second call executes none of them."""
+def test_the_warm_headline_is_reused(steady: rf.Fixture) -> None:
     db, snap, prog = Database(), only_snapshot(steady), programme()
-    first = baseline_for(db, snap, prog, "planner")
-    executed: list[str] = []
-    real = db._execute
-
-    def counting(
-        q: Query, snapshot: SnapshotInfo, compare: SnapshotInfo | None, params: dict[str, Any]
-    ) -> pd.DataFrame:
-        executed.append(q.name)
-        return real(q, snapshot, compare, params)
-
-    monkeypatch.setattr(db, "_execute", counting)
-    again = baseline_for(db, snap, prog, "planner")
-    assert executed == []
-    assert again == first
-
-
-def test_the_default_start_is_a_week_after_the_snapshot(steady: rf.Fixture) -> None:
-    snap = only_snapshot(steady)
-    assert default_start(snap.as_of) - snap.as_of == timedelta(weeks=1)
+    clear_cache()
+    first = headline(db, snap, prog)
+    assert headline(db, snap, prog) is first
+    assert headline(db, snap, prog, prog.throughput_window_weeks) is first
+    other = headline(db, snap, prog, 4)
+    assert other is not first and other.window_weeks == 4
 
 
 def test_isva_capacity_and_shortfall_by_hand() -> None:

@@ -51,7 +51,7 @@ def test_summarise(samples: list[float], median: float, q1: float, q3: float) ->
     assert s.n == len(samples)
     assert s.median == pytest.approx(median)
     assert s.min == min(samples) and s.max == max(samples)
-    assert (s.q1, s.q3) == (pytest.approx(q1), pytest.approx(q3))
+    assert (s.q1, s.q3) == pytest.approx((q1, q3))
     assert s.iqr == pytest.approx(q3 - q1)
 
 
@@ -62,7 +62,7 @@ def test_summarise_refuses_no_samples() -> None:
 
 def test_scaled_converts_every_figure() -> None:
     s = summarise([0.1, 0.2, 0.3]).scaled(1000)
-    assert (s.median, s.min, s.max) == (pytest.approx(200), pytest.approx(100), pytest.approx(300))
+    assert (s.median, s.min, s.max) == pytest.approx((200, 100, 300))
     assert s.n == 3
 
 

@@ -57,7 +57,7 @@ def test_known_answer_a(programmes: dict[str, Path]) -> None:
     p50, p85 = _forecast_words(programmes["a"])
     # 47 of 123 are shown as 45 of 125, and the percentage comes from the shown figures
     assert b.headline == (
-        "About 45 of 125 cases in scope have been assessed (36%). At the current rate, "
+        "About 45 of 125 cases in scope have been assessed (36%). On the forecast, "
         f"assessment is likely to finish between {date_range(p50, p85)}; the chance of "
         f"finishing by the target of 30 April 2026 is {_chance(programmes['a'])}."
     )
@@ -205,7 +205,7 @@ def test_resources_funding_gap_is_extra_fte_times_cost(programmes: dict[str, Pat
     assert n > 0
     assert lines["Funding gap"] == f"£{round(n * cost, -3):,.0f} a year"
     assert lines["Officers on the review"] == "about 10"  # 12 officers, rounded
-    assert lines["Full-time equivalent (FTE) in post"] == "12.0 FTE"
+    assert lines["Full-time equivalent (FTE) assessing cases"] == "12.0 FTE"
     assert f"{n:,} more FTE" in b.resources_text
 
 

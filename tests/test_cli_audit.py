@@ -50,10 +50,10 @@ def audit_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_table(audit_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", "--since", "2026-03-01", "--until", "2026-03-03"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ["at", "(UTC)", "user", "role", "action", "page", "detail"]
-    assert out[1].startswith("2026-03-03 14:00:00 =bob@example.org")
+    assert out[0].split() == ["When", "(UTC)", "Person", "Role", "Action", "Page", "What"]
+    assert out[1].startswith("3 Mar 2026, 14:00:00   =bob@example.org")
     assert out[2].endswith("categories_cases (reason: checking the CE cases before the review)")
-    assert out[3].startswith("2026-03-02 09:00:05 alice@example.org")
+    assert out[3].startswith("2 Mar 2026, 09:00:05   alice@example.org")
     assert out[-1] == "3 events."
 
 
@@ -211,12 +211,20 @@ def test_terminal_output_strips_control_characters(
 
 
 def test_cli_exports_leave_an_audit_record(
-    demo_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    demo_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from reassess.config import settings
     from reassess.store.audit import open_trail
 
+    # the demo's snapshots, with an audit trail of this test's own (others write to the shared one)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "snapshots").symlink_to(demo_dir / "snapshots")
+    monkeypatch.setenv("REASSESS_DATA_DIR", str(tmp_path / "data"))
     before = len(open_trail(settings()).read(date(2000, 1, 1)))
+    assert before == 0
     assert main(["status", "--json"]) == 0
     assert (
         main(["briefing", "--pdf", str(tmp_path / "b.pdf"), "--csv-dir", str(tmp_path / "c")]) == 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,9 +11,10 @@ import pytest
 
 from reassess.cli import scenario as cli_scenario
 from reassess.config import programme
-from reassess.figures.baseline import baseline_for, find_officers
-from reassess.model.scenarios import ScenarioInput, officers_needed, run_scenario
-from reassess.snapshot.listing import list_snapshots
+from reassess.figures.forecast import headline, officers
+from reassess.figures.scenarios import position_for, run_scenario
+from reassess.model.scenarios import ScenarioInput, ScenarioResult
+from reassess.snapshot.listing import SnapshotInfo, list_snapshots
 from reassess.snapshot.runner import Database
 from tests import resource_fixtures as rf
 
@@ -39,10 +39,32 @@ def steady(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> rf.Fixture:
     return fx
 
 
-def model(fx: rf.Fixture, **overrides: object) -> tuple[object, ScenarioInput]:
-    snap = list_snapshots(fx.snapshot_dir).snapshots[-1]
-    b = baseline_for(Database(), snap, programme(), "planner")
-    return b, ScenarioInput.from_programme(b, programme(), name="Scenario", **overrides)
+def snapshot(fx: rf.Fixture) -> SnapshotInfo:
+    return list_snapshots(fx.snapshot_dir).snapshots[-1]
+
+
+def model(fx: rf.Fixture, **overrides: object) -> ScenarioResult:
+    snap, db = snapshot(fx), Database()
+    inp = ScenarioInput.from_programme(snap.as_of, programme(), name="Scenario", **overrides)
+    return run_scenario(db, snap, programme(), inp, position_for(db, snap, "planner"))
+
+
+def test_zero_extra_officers_is_the_headline(
+    steady: rf.Fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["--extra-officers", "0", "--json"], capsys)
+    assert code == 0
+    res = json.loads(out)["result"]
+    plan = headline(Database(), snapshot(steady), programme())
+    assert plan.p50 and plan.p85 and plan.p95 and plan.cost
+    assert (res["p50"], res["p85"], res["p95"]) == (
+        plan.p50.isoformat(),
+        plan.p85.isoformat(),
+        plan.p95.isoformat(),
+    )
+    assert res["team_cost_to_completion"] == pytest.approx(plan.cost.to_p85)
+    assert res["prob_by_target"] == plan.prob_by_target
+    assert res["abstraction_measured"] is True
 
 
 def test_json_equals_the_model(steady: rf.Fixture, capsys: pytest.CaptureFixture[str]) -> None:
@@ -51,8 +73,8 @@ def test_json_equals_the_model(steady: rf.Fixture, capsys: pytest.CaptureFixture
     )
     assert (code, err) == (0, "")
     data = json.loads(out)
-    b, inp = model(steady, extra_officers=4, start_date=date(2026, 3, 16), trials=2000)
-    r = run_scenario(b, inp)
+    r = model(steady, extra_officers=4, start_date=date(2026, 3, 16), trials=2000)
+    assert r.p50 and r.p85 and r.p95
     assert data["snapshot"] == "2026-03-06" and data["synthetic"] is True
     assert data["marking"] == "OFFICIAL-SENSITIVE · SYNTHETIC DATA"
     assert data["scenario"]["extra_officers"] == 4
@@ -64,7 +86,9 @@ def test_json_equals_the_model(steady: rf.Fixture, capsys: pytest.CaptureFixture
         r.p95.isoformat(),
     )
     assert res["prob_by_target"] == r.prob_by_target
-    assert res["cost_to_target"] == pytest.approx(r.cost_to_target)
+    assert res["cost_to_completion"] == pytest.approx(r.cost_to_completion)
+    assert res["cost_per_year"] == 4 * programme().loaded_cost_per_fte
+    assert res["trials"] == 2000
     assert res["reinvestigations"] == r.reinvestigations
     assert len(data["projection"]) == len(r.projection)
     assert {a["name"] for a in data["assumptions"]} >= {"extra_officers", "abstraction_rate"}
@@ -98,14 +122,17 @@ def test_find_officers_is_the_pages_answer(
     code, out, _ = run([*argv, "--find-officers", "--json"], capsys)
     assert code == 0
     answer = json.loads(out)["officers_needed"]
-    b, inp = model(steady, start_date=date(2026, 3, 13), target_date=date(2026, 5, 29), trials=2000)
-    n = officers_needed(b, inp, 0.85)
-    expected = find_officers(b, inp, 0.85)
-    assert answer["extra_officers"] == n == expected.extra_officers
+    expected = officers(
+        Database(), snapshot(steady), programme(), date(2026, 5, 29), start=date(2026, 3, 13)
+    )
+    n = expected.extra_officers
+    assert answer["extra_officers"] == n
     assert n is not None and n > 0
     assert answer["cost_per_year"] == n * 65_000
-    assert answer["cost_to_finish"] == pytest.approx(expected.cost_to_finish)
     assert answer["confidence"] == 0.85
+    assert [p["extra_officers"] for p in answer["curve"]][:3] == [0, 1, 2]
+    assert answer["recruitable_extra_officers"] == programme().recruitable_extra_officers
+    assert bool(answer["warning"]) == (n > programme().recruitable_extra_officers)
     code, out, _ = run([*argv, "--find-officers"], capsys)
     assert f"Officers needed: {n} extra officers from 13 March 2026 finish by 29 May 2026" in out
     assert "[OFFICIAL-SENSITIVE · SYNTHETIC DATA]" in out
@@ -124,10 +151,9 @@ def test_a_higher_confidence_needs_no_fewer_officers(
 
 def test_text_output(steady: rf.Fixture, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["--extra-officers", "2", "--trials", "500"], capsys)
-    b, inp = model(steady, extra_officers=2, start_date=date(2026, 3, 13), trials=500)
-    r = run_scenario(b, inp)
-    assert code == 0
-    assert "2 extra officers from 13 March 2026; target 30 April 2026" in out
+    r = model(steady, extra_officers=2, start_date=date(2026, 3, 9), trials=500)
+    assert code == 0 and r.p85 is not None
+    assert "2 extra officers from 9 March 2026; target 30 April 2026" in out
     assert f"finish, 85% (P85)               {r.p85.day} {r.p85:%B %Y}" in out
 
 
@@ -186,9 +212,7 @@ def test_demo_latest_default_scenario(demo_env: Path, capsys: pytest.CaptureFixt
     assert code == 0 and data["snapshot"] == "2026-06-26"
     snap = list_snapshots(demo_env / "snapshots").latest
     assert snap is not None
-    b = baseline_for(Database(), snap, programme(), "planner")
-    inp = ScenarioInput.from_programme(
-        b, programme(), start_date=date(2026, 7, 3), target_date=date(2026, 8, 28)
-    )
-    assert data["officers_needed"]["extra_officers"] == officers_needed(b, inp)
-    assert data["result"]["p85"] == run_scenario(b, replace(inp, name="Scenario")).p85.isoformat()
+    answer = officers(Database(), snap, programme(), date(2026, 8, 28), start=date(2026, 6, 29))
+    assert data["officers_needed"]["extra_officers"] == answer.extra_officers
+    plan = headline(Database(), snap, programme())
+    assert data["result"]["p85"] == plan.p85.isoformat()  # type: ignore[union-attr]

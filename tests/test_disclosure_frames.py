@@ -11,6 +11,7 @@ import pytest
 from reassess.config import programme
 from reassess.disclosure.frames import disclose_frame
 from reassess.disclosure.tables import DisclosureError, protect_count, protect_series
+from reassess.snapshot.listing import SnapshotInfo
 from reassess.snapshot.runner import Database
 from tests.briefing_fixtures import SPEC_A, build_programme, snapshots_of
 
@@ -114,7 +115,7 @@ NO_FILTERS = {
 }
 
 
-def _calls(latest, compare) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
+def _calls(latest: SnapshotInfo, compare: SnapshotInfo) -> list[tuple[str, dict]]:
     start = programme().programme_start
     return [
         ("kpis", {}),

@@ -7,6 +7,7 @@ import dataclasses
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -204,7 +205,7 @@ def test_pdf_marking_for_real_data(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("chart", [burn_up_png, category_png])
-def test_charts_are_greyscale(briefing: Briefing, chart) -> None:  # type: ignore[no-untyped-def]
+def test_charts_are_greyscale(briefing: Briefing, chart: Callable[[Briefing], io.BytesIO]) -> None:
     """Line styles and hatching carry the meaning: the images hold no colour at all."""
     pixels = np.asarray(Image.open(chart(briefing)).convert("RGB")).astype(int)
     assert pixels.shape[0] > 100

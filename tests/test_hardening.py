@@ -434,6 +434,14 @@ def test_raw_html_is_only_ever_a_module_level_constant() -> None:
     )
 
 
+def test_the_printed_marking_is_the_marking() -> None:
+    from reassess.present.marking import marking
+    from reassess.ui.style import PRINT_CSS, SYNTHETIC_PRINT_CSS
+
+    assert PRINT_CSS.count(f'content: "{marking(False)}"') == 2
+    assert SYNTHETIC_PRINT_CSS.count(f'content: "{marking(True)}"') == 2
+
+
 def test_the_html_check_catches_data(tmp_path: Path) -> None:
     sample = (
         "import streamlit as st\nCSS = '<style></style>'\nname = input()\n"

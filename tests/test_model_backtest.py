@@ -9,6 +9,7 @@ import pytest
 
 from bench.programmes import Spec, backtest_cases, simulate, variants
 from reassess.model.backtest import POOLED, Outcome, held, score, summarise, table
+from tests.model_fixtures import known
 
 D = date(2026, 5, 1)
 WEEK = timedelta(weeks=1)
@@ -56,6 +57,6 @@ def test_a_quick_steady_programme_is_calibrated() -> None:
     cases = [c for v in variants(spec, 4) for c in backtest_cases(simulate(v))]
     assert len(cases) > 60 and all(c.actual is not None for c in cases)
     pooled = summarise(score(cases, lambda s: replace(s, trials=400)))[-1]
-    assert 0.70 <= pooled.cover85 <= 0.95
-    assert 0.30 <= pooled.cover50 <= 0.70
-    assert abs(pooled.median_error_weeks) <= 1
+    assert 0.70 <= known(pooled.cover85) <= 0.95
+    assert 0.30 <= known(pooled.cover50) <= 0.70
+    assert abs(known(pooled.median_error_weeks)) <= 1

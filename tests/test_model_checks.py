@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -43,6 +44,7 @@ def test_a_planned_change_before_the_start_is_named_and_left_out() -> None:
     assert (
         "before the programme start" in problem.message and "workforce plan v1" in problem.message
     )
+    assert plan.built.basis is not None
     assert plan.built.basis.staffing.changes == (kept,)
     without = run_plan(replace(base, planned_changes=(kept,)))
     assert plan.p85 == without.p85
@@ -68,9 +70,10 @@ def test_a_window_longer_than_the_history_is_named_and_the_history_used() -> Non
         ("recruitable_extra_officers", -3, "recruitable_extra_officers"),
     ],
 )
-def test_a_setting_out_of_range_is_named_and_replaced(field: str, value: object, key: str) -> None:
+def test_a_setting_out_of_range_is_named_and_replaced(field: str, value: float, key: str) -> None:
     base = plan_input(trials=500)
-    plan = run_plan(replace(base, settings=replace(base.settings, **{field: value})))
+    out_of_range: dict[str, Any] = {field: value}
+    plan = run_plan(replace(base, settings=replace(base.settings, **out_of_range)))
     [problem] = plan.problems
     assert problem.setting == key and problem.file == "config/programme.toml"
     assert f"{key} in config/programme.toml is {value:g}" in problem.message
@@ -124,6 +127,7 @@ def test_early_weeks_divide_by_the_weeks_that_elapsed() -> None:
     )
     plan = run_plan(inp)
     assert plan.early_weeks and plan.window_weeks == 3
+    assert plan.pace is not None
     assert plan.pace.weekly_pace == pytest.approx(sum(done) / (3 / 5 + 1 + 1))
     assert any("Only 3 weeks of work since the programme started" in n for n in plan.notes)
     assert any(p.setting == "throughput_window_weeks" for p in plan.problems)

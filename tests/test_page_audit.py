@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from reassess.store.audit import Anchor, AuditEvent, AuditLog, _verify_file
+from reassess.store.audit import Anchor, AuditError, AuditEvent, AuditLog, _verify_file
+from tests.page_helpers import Exports
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "audit.py")
@@ -146,44 +147,48 @@ def test_other_roles_are_refused_and_see_nothing(data_dir: Path, role: str) -> N
     assert not at.success
 
 
-def test_exporting_the_audit_is_itself_audited_before_the_file_is_offered(data_dir: Path) -> None:
+def test_exporting_the_audit_is_itself_audited_before_the_file_is_made(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     log = seed(data_dir)
+    exports = Exports(monkeypatch)
     at = run_page("analyst")
-    assert not at.get("download_button")
     shown = count_shown(at)
-    at.button(key="audit_csv_prepare").click().run()
+    [button] = at.get("download_button")  # one click: the button itself
+    assert button.proto.label == "Export these events (CSV)"
+    assert len(log.read(action="export", user="demo viewer")) == 0  # offered, not yet taken
 
-    assert not at.exception
-    assert [b.proto.label for b in at.get("download_button")] == [
-        f"Download audit-{(datetime.now(UTC).date() - timedelta(days=6)).isoformat()}-"
+    data = exports.click()
+
+    recorded = log.read(action="export", user="demo viewer")
+    assert len(recorded) == 1
+    assert recorded.loc[0, "rows"] == shown and recorded.loc[0, "page"] == "audit"
+    assert recorded.loc[0, "detail"] == (
+        f"audit-{(datetime.now(UTC).date() - timedelta(days=6)).isoformat()}-"
         f"{datetime.now(UTC).date().isoformat()}.csv"
-    ]
-    exports = log.read(action="export", user="demo viewer")
-    assert len(exports) == 1
-    assert exports.loc[0, "rows"] == shown and exports.loc[0, "page"] == "audit"
-    assert exports.loc[0, "detail"].startswith("audit-") and exports.loc[0, "role"] == "analyst"
-    assert json.loads(exports.loc[0, "filters"])["actions"] == []
-    # the next run lists the export itself, so the rows changed: a new export needs a new click
+    )
+    assert recorded.loc[0, "role"] == "analyst"
+    assert json.loads(recorded.loc[0, "filters"])["actions"] == []
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "# OFFICIAL-SENSITIVE · SYNTHETIC DATA"  # the marking, then the table
+    assert len(lines) == shown + 2 and lines[1].startswith("at,user,role,action")
+    # the next run lists the export itself
     at.run()
     assert count_shown(at) == shown + 1
-    assert not at.get("download_button")
-    assert len(log.read(action="export", user="demo viewer")) == 1
 
 
-def test_an_export_whose_audit_cannot_be_written_is_not_offered(data_dir: Path) -> None:
+def test_an_export_whose_audit_cannot_be_written_makes_no_file(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seed(data_dir)
-    at = run_page("analyst")
+    exports = Exports(monkeypatch)
+    run_page("analyst")
     blocked = data_dir / "audit" / f"{datetime.now(UTC).date().isoformat()}.jsonl"
     blocked.rename(blocked.with_suffix(".moved"))
     blocked.mkdir()  # a folder where the day's file should be: every write fails
 
-    at.button(key="audit_csv_prepare").click().run()
-
-    assert not at.exception
-    assert "The export is not shown, because the audit trail could not be written" in (
-        at.error[0].value
-    )
-    assert not at.get("download_button")
+    with pytest.raises(AuditError):
+        exports.click()  # the click's callable raises: Streamlit sends no file
 
 
 def test_a_broken_chain_is_shown_with_the_line(data_dir: Path) -> None:
@@ -390,3 +395,35 @@ def test_a_reason_that_lists_case_refs_is_refused_with_a_plain_message(data_dir:
     )
     assert not at.dataframe
     assert AuditLog(data_dir / "audit").read(action="drilldown").empty
+
+
+def test_deliveries_and_alerts_are_shown_in_words(data_dir: Path) -> None:
+    log = seed(data_dir)
+    now = datetime.now(UTC)
+    for action, user, role, detail, reason in [
+        ("delivery", "desk@example.org", "mayors_office", "the disclosure-controlled briefing", ""),
+        ("delivery_failed", "boss@example.org", "commander", "the full pack", "refused (550)"),
+        ("alert_raised", "ops@host (command line)", "planner", "QA backlog in one team: 109", ""),
+    ]:
+        log.record(
+            AuditEvent(
+                user=user,
+                role=role,
+                action=action,
+                page="publish",
+                detail=detail,
+                reason=reason,
+                snapshot=datetime(2026, 3, 13).date(),
+                at=now,
+            )
+        )
+    at = run_page("commander")
+    assert not at.exception
+    table = at.dataframe[1].value  # after the events table
+    rows = set(zip(table["What happened"], table["Built as"], table["Why it failed"], strict=True))
+    assert rows == {
+        ("Alert raised", "Planner", ""),
+        ("Delivery failed (owed, retried next run)", "Commander", "refused (550)"),
+        ("Pack or alerts delivered", "Mayor's office (MOPAC)", ""),
+    }
+    assert set(table["Snapshot"]) == {"13 Mar 2026"}

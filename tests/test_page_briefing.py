@@ -18,6 +18,7 @@ from reassess.disclosure.tables import default_rules
 from reassess.snapshot.listing import list_snapshots
 from reassess.snapshot.runner import Database
 from tests.briefing_fixtures import SPEC_A, build_programme
+from tests.page_helpers import Exports
 
 ROOT = Path(__file__).resolve().parent.parent
 MONTHS = (
@@ -127,8 +128,8 @@ def test_mayors_office_sees_only_disclosed_counts(demo_env: Path) -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Cases in scope"] == f"{b.figures['in_scope']:,}"
     assert metrics["Assessed"] == f"{b.figures['assessed']:,}"
-    prepare = [b for b in at.button if str(b.key).startswith("briefing_")]
-    assert [b.label for b in prepare] == ["PDF (A4)", "Excel", "CSV files (zip)"]
+    offered = at.get("download_button")
+    assert [d.proto.label for d in offered] == ["PDF (A4)", "Excel", "CSV files (zip)"]
     css = next(h.proto.body for h in at.get("html") if "@media print" in h.proto.body)
     assert "@media print" in css and "stSidebar" in css and "size: A4" in css
 
@@ -151,7 +152,7 @@ def test_the_print_view_shows_every_row_as_a_static_table(demo_env: Path) -> Non
     bcus = next(t for t in shown if "BCU" in t.columns and "Borough" not in t.columns)
     assert len([v for v in bcus.iloc[:, 0] if str(v) != "Total"]) == 12
     assert len(at.get("image")) == 1  # the burn-up, as the PDF draws it
-    assert [s.value for s in at.subheader][-4:-1] == [
+    assert [s.value for s in at.subheader][-3:] == [
         "Definitions",
         "Disclosure rules applied",
         "Sources",
@@ -221,12 +222,13 @@ def test_downloads_are_recorded_in_the_audit_before_they_are_offered(
 
     data = build_programme(tmp_path, SPEC_A)
     monkeypatch.setenv("REASSESS_DATA_DIR", str(data))
+    exports = Exports(monkeypatch)
     at = run_page()
-    assert not at.get("download_button")
-    at.button(key="briefing_pdf_prepare").click().run()
-    assert not at.exception
     offered = at.get("download_button")
-    assert [d.label for d in offered] == ["Download briefing-2026-03-06.pdf"]
+    assert [d.proto.label for d in offered] == ["PDF (A4)", "Excel", "CSV files (zip)"]
+    assert AuditLog(data / "audit").read(action="export").empty  # offered, not yet taken
+    pdf = exports.click(0)
+    assert pdf[:5] == b"%PDF-"
     events = AuditLog(data / "audit").read(action="export")
     assert list(events["detail"]) == ["briefing-2026-03-06.pdf"]
     assert list(events["role"]) == ["mayors_office"] and list(events["page"]) == ["briefing"]

@@ -110,6 +110,7 @@ def test_every_new_query_runs_on_the_fixture(fixture: Fixture, name: str) -> Non
 )
 def test_every_dimension_counts_every_case_once(fixture: Fixture, dimension: str) -> None:
     snap = list_snapshots(fixture.snapshot_dir).get(LATEST)
+    assert snap is not None
     db = Database()
     frame = db.run(
         "categories_breakdown",
@@ -130,6 +131,7 @@ def test_case_level_query_is_refused_below_commander(fixture: Fixture) -> None:
     from reassess.access import AccessDenied
 
     snap = list_snapshots(fixture.snapshot_dir).get(LATEST)
+    assert snap is not None
     for role in ("planner", "analyst"):
         with pytest.raises(AccessDenied):
             Database().run("categories_cases", snap, role=role, **QUERY_PARAMS["categories_cases"])
@@ -256,10 +258,10 @@ def test_commander_drill_down_needs_a_reason_then_lists_the_cases(env: Fixture) 
 
     at.text_input(key="dd_reason").input("weekly review of CE backlog").run()
     assert not at.exception
-    cases = frame_with(at, "case_ref")
-    assert list(cases["case_ref"]) == ["OG-CE-1", "OG-CE-2", "OG-CE-3", "OG-CE-4"]
-    assert (cases["suspect_ethnicity_recorded"] == "none").sum() == 3
-    assert [b for b in at.button if b.label == "Download these cases (CSV)"]
+    cases = frame_with(at, "Case reference")
+    assert list(cases["Case reference"]) == ["OG-CE-1", "OG-CE-2", "OG-CE-3", "OG-CE-4"]
+    assert (cases["Suspect ethnicity recorded"] == "Not recorded").sum() == 3
+    assert [d for d in at.get("download_button") if d.proto.label == "Download these cases (CSV)"]
     (what, reason, n) = recorded()[-1]
     assert reason == "weekly review of CE backlog" and n == 4
     assert "Organised group × BCU: CE Central East" in what
@@ -269,8 +271,8 @@ def test_drill_down_on_a_breakdown_row_keeps_the_filters(env: Fixture) -> None:
     at = page(cat="gang_related", by="bcu")
     at.selectbox(key="dd_value").set_value("NE").run()
     at.text_input(key="dd_reason").input("checking NE gang-related cases").run()
-    cases = frame_with(at, "case_ref")
-    assert list(cases["case_ref"]) == ["GR-NE-1", "GR-NE-2"]
+    cases = frame_with(at, "Case reference")
+    assert list(cases["Case reference"]) == ["GR-NE-1", "GR-NE-2"]
 
 
 @pytest.mark.parametrize("role", ["planner", "analyst"])
@@ -294,6 +296,7 @@ def test_demo_figures_agree_with_the_extract_and_the_overview(demo_env: Path) ->
     assert not at.exception
     cases = demo_cases(demo_env)
     snap = list_snapshots(demo_env / "snapshots").get(date.fromisoformat(DEMO_AS_OF))
+    assert snap is not None
     kpis = Database().scalar_row("kpis", snap, role="planner")
     assert metrics(at)["Cases in scope"] == f"{len(cases):,}" == f"{kpis['in_scope']:,}"
     assert metrics(at)["Assessed"] == f"{kpis['assessed']:,}"

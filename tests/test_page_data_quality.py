@@ -161,13 +161,16 @@ def test_commanders_open_the_refs_after_giving_a_reason(env: Fixture) -> None:
     assert not any("case_ref" in df.value.columns for df in at.dataframe)
     at.text_input(key="dq_reason").input("checking last week's regressions").run()
     assert not at.exception
-    changes = frame_with(at, "case_ref")
-    assert changes[["case_ref", "change"]].values.tolist() == [
-        ["OT-SE-1", "removed"],
-        ["OG-CE-2", "status_backwards"],
+    changes = frame_with(at, "Case reference")
+    assert changes[["Case reference", "Change"]].values.tolist() == [
+        ["OT-SE-1", "Cases removed from scope"],
+        ["OG-CE-2", "Cases whose status went backwards"],
     ]
     assert "OG-CE-3" in all_text(at)  # the warnings with refs
-    assert len([b for b in at.button if b.label == "Download these cases (CSV)"]) == 2
+    assert (
+        len([d for d in at.get("download_button") if d.proto.label == "Download these cases (CSV)"])
+        == 2
+    )
 
 
 def test_planners_cannot_open_the_page(env: Fixture) -> None:
@@ -230,6 +233,7 @@ def test_demo_figures_agree_with_the_extract(demo_env: Path) -> None:
     assert not at.exception
     cases = pd.read_csv(demo_env / "extracts" / DEMO_AS_OF / "cases.csv", dtype=str)
     snap = list_snapshots(demo_env / "snapshots").get(date.fromisoformat(DEMO_AS_OF))
+    assert snap is not None
     assert metrics(at)["Validation warnings"] == str(snap.warnings)
 
     completeness = frame_with(at, "% recorded").set_index("Field")

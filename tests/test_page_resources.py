@@ -12,9 +12,12 @@ from streamlit.testing.v1 import AppTest
 
 from reassess.config import programme
 from reassess.extract.contract import CATEGORIES
-from reassess.figures.baseline import CURRENT_PLAN, baseline_for, find_officers
-from reassess.model.scenarios import ScenarioInput, officers_needed, run_scenario
-from reassess.present.formats import money
+from reassess.figures.forecast import headline, officers
+from reassess.figures.team import team
+from reassess.model.finder import OfficersAnswer
+from reassess.model.plan import Plan
+from reassess.model.workload import planning_horizon_weeks
+from reassess.present.formats import long_date, money
 from reassess.present.vocabulary import CATEGORY_LABELS
 from reassess.snapshot.listing import list_snapshots
 from reassess.snapshot.runner import Database
@@ -33,15 +36,14 @@ def page(role: str = "planner", snapshot: str | None = None) -> AppTest:
     return at.run()
 
 
-def plan_for(data_dir: Path, as_of: str, target: date | None = None):  # type: ignore[no-untyped-def]
+def plan_for(data_dir: Path, as_of: str, target: date | None = None) -> tuple[Plan, OfficersAnswer]:
+    """The headline and the officers finder's answer the page should show."""
     snap = list_snapshots(data_dir / "snapshots").get(as_of)
     assert snap is not None
-    b = baseline_for(Database(), snap, programme(), "planner")
-    overrides = {"target_date": target} if target else {}
-    inp = ScenarioInput.from_programme(
-        b, programme(), name=CURRENT_PLAN, start_date=snap.as_of + timedelta(weeks=1), **overrides
-    )
-    return b, inp
+    db, prog = Database(), programme()
+    finish_by = target or prog.target_date
+    monday = snap.as_of + timedelta(days=7 - snap.as_of.weekday())
+    return headline(db, snap, prog), officers(db, snap, prog, finish_by, start=monday)
 
 
 @pytest.fixture
@@ -59,18 +61,28 @@ def test_known_answer_gap_and_pipeline(steady: rf.Fixture) -> None:
     at = page()
     assert not at.exception
     shown = metrics(at)
-    b, inp = plan_for(steady.data_dir, "2026-03-06")
-    n = officers_needed(b, inp, 0.85)
+    plan, answer = plan_for(steady.data_dir, "2026-03-06")
+    n = answer.extra_officers
     assert n is not None and n > 0
-    assert shown["FTE in post"] == "10.0"
-    assert shown["FTE available (net of abstraction)"] == "8.0"
-    assert shown["FTE available needed (85% confidence)"] == f"{(10 + n) * 0.8:,.1f}"
+    t = team(plan)
+    assert shown["FTE in post (assessment)"] == "10.0"
+    # a training day every Monday: 20% measured abstraction, so 8 of 10 FTE available
+    assert plan.abstraction.measured and plan.abstraction.rate == pytest.approx(0.2)
+    assert shown["FTE available (net of abstraction)"] == f"{t.available_fte:,.1f}"
+    cap = plan.capacity(planning_horizon_weeks(plan.as_of, plan.target))
+    assert cap is not None and cap.available_fte_needed is not None
+    assert shown["Average FTE available needed"] == f"{cap.available_fte_needed:,.1f}"
     assert shown["Extra officers needed"] == f"{n:,}"
     assert shown["Funding gap a year"] == money(n * 65_000)
-    answer = find_officers(b, inp, 0.85)
-    assert shown["Funding gap to completion"] == money(answer.cost_to_completion)
+    assert answer.plan is not None and answer.plan.cost is not None
+    assert shown["Extra officers' cost to completion"] == money(answer.plan.cost.extra_to_p85)
     assert (
-        f"**{n} extra officers** from 13 March 2026 finish by 30 April 2026" in at.markdown[0].value
+        f"**{n} extra officers** from 9 March 2026 finish by 30 April 2026" in at.markdown[0].value
+    )
+    assert plan.p85 is not None and plan.cost is not None
+    assert (
+        f"finishes by {long_date(plan.p85)} with 85% confidence; the whole team costs "
+        f"{money(plan.cost.to_p85)}" in " ".join(c.value for c in at.caption)
     )
     cases = steady.cases
     reinvestigate = int((cases["outcome"] == "reinvestigate").sum())
@@ -104,10 +116,11 @@ def test_assumptions_are_beside_the_figures(steady: rf.Fixture) -> None:
     at = page()
     notes = " ".join(m.value for m in at.markdown)
     assert "**loaded cost per fte**: 65,000" in notes
-    assert "**abstraction rate**: 20% — _assumption: leave, sickness" in notes
+    assert "**abstraction rate**: 20% — _measured: 20.0% of in-post FTE time" in notes
     assert "**isva cases per adviser**: 15–20 — _Solace Women's Aid" in notes
-    measured = sum(rf.STEADY_WEEKLY) / (8 * 8.0)  # completions per available FTE-week
-    assert f"**productivity per fte**: {measured:.2f} — _measured" in notes
+    plan, _ = plan_for(steady.data_dir, "2026-03-06")
+    assert plan.pace is not None
+    assert f"**productivity per fte**: {plan.pace.per_available_fte:.2f} — _measured" in notes
     assert at.expander[0].label == "Assumptions behind these figures"
 
 
@@ -123,34 +136,39 @@ def test_demo_figures_match_the_extract(demo_env: Path) -> None:
         (officers["start_date"] <= as_of)
         & (officers["end_date"].isna() | (officers["end_date"] >= as_of))
     ]
-    assert shown["FTE in post"] == f"{in_post['fte'].sum():,.1f}"
+    assessing = in_post[in_post["workstream"].fillna("assessment") == "assessment"]
+    assert shown["FTE in post (assessment)"] == f"{assessing['fte'].sum():,.1f}"
     cases = pd.read_csv(folder / "cases.csv")
     assert shown["Reinvestigations so far"] == f"{(cases['outcome'] == 'reinvestigate').sum():,}"
     supported = (cases["victim_support"] == "referred").sum()
     assert shown["Victim-support referrals so far"] == f"{supported:,}"
-    b, inp = plan_for(demo_env, "2026-03-06")
-    n = officers_needed(b, inp, 0.85)
+    plan, answer = plan_for(demo_env, "2026-03-06")
+    n = answer.extra_officers
     assert shown["Extra officers needed"] == ("—" if n is None else f"{n:,}")
-    plan = run_scenario(b, inp)
-    assert (
-        f"finishes by {plan.p85.day} {plan.p85:%B %Y} with 85% confidence" in at.caption[-2].value
-    )
+    assert plan.p85 is not None
+    text = " ".join(c.value for c in at.caption)
+    assert f"finishes by {long_date(plan.p85)} with 85% confidence" in text
+    limit = programme().recruitable_extra_officers
+    if n is not None and limit is not None and n > limit:  # the demo needs more than can be had
+        warned = " ".join(w.value for w in at.warning)
+        assert f"more than the {limit} extra officers that can be recruited" in warned
+        assert "recruitable_extra_officers in config/programme.toml" in warned
 
 
 @pytest.mark.slow
 def test_target_passed_lets_the_planner_choose_a_date(demo_env: Path) -> None:
     at = page()  # the latest demo snapshot, 26 June 2026, after the 30 April target
     assert not at.exception
-    b, _ = plan_for(demo_env, "2026-06-26")
+    plan, _ = plan_for(demo_env, "2026-06-26")
     assert (
-        f"The target date (30 April 2026) has passed with {b.remaining:,} cases still to assess"
-        in at.warning[1].value
+        f"The target date (30 April 2026) has passed with {plan.remaining:,} cases still to assess"
+        in " ".join(w.value for w in at.warning)
     )
     assert at.date_input(key="finish_by").value == date(2026, 9, 18)
     at.date_input(key="finish_by").set_value(date(2026, 8, 7)).run()
     assert not at.exception
-    b, inp = plan_for(demo_env, "2026-06-26", target=date(2026, 8, 7))
-    n = officers_needed(b, inp, 0.85)
+    _, answer = plan_for(demo_env, "2026-06-26", target=date(2026, 8, 7))
+    n = answer.extra_officers
     assert metrics(at)["Extra officers needed"] == ("—" if n is None else f"{n:,}")
     assert at.subheader[0].value == "The gap to 7 August 2026"
 

@@ -1,10 +1,11 @@
-"""The scenarios page under AppTest: the figures are run_scenario's, the answer officers_needed's,
-levers survive a link, bad links warn, and scenarios save, reload and delete."""
+"""The scenarios page under AppTest: the figures are the planning model's (the current plan is
+the headline), the answer the officers finder's, levers survive a link, bad links warn, and
+scenarios save, reload and delete."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -12,18 +13,21 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from reassess.config import programme
-from reassess.figures.baseline import (
+from reassess.figures.forecast import headline, officers
+from reassess.figures.scenarios import (
     CURRENT_PLAN,
     answer_sentence,
-    baseline_for,
-    find_officers,
+    position_for,
     results_table,
+    run_scenario,
 )
-from reassess.model.scenarios import ScenarioInput, officers_needed
-from reassess.snapshot.listing import list_snapshots
+from reassess.model.finder import OfficersAnswer
+from reassess.model.scenarios import ScenarioInput, ScenarioResult, levers_for
+from reassess.snapshot.listing import SnapshotInfo, list_snapshots
 from reassess.snapshot.runner import Database
 from reassess.store import scenarios as store
 from tests import resource_fixtures as rf
+from tests.page_helpers import Exports
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "scenarios.py")
@@ -40,15 +44,36 @@ def page(role: str = "planner", snapshot: str | None = None, **params: str) -> A
     return at.run()
 
 
-def model(data_dir: Path, as_of: str):  # type: ignore[no-untyped-def]
+def snap_of(data_dir: Path, as_of: str) -> SnapshotInfo:
     snap = list_snapshots(data_dir / "snapshots").get(as_of)
     assert snap is not None
-    return baseline_for(Database(), snap, programme(), "planner")
+    return snap
 
 
-def scenario(b, name: str, **overrides: object) -> ScenarioInput:  # type: ignore[no-untyped-def]
-    defaults = {"start_date": date(2026, 3, 13)} if name != CURRENT_PLAN else {}
-    return ScenarioInput.from_programme(b, programme(), name=name, **(defaults | overrides))
+def scenario(as_of: date, name: str, **overrides: object) -> ScenarioInput:
+    monday = as_of + timedelta(days=7 - as_of.weekday())
+    return ScenarioInput.from_programme(
+        as_of, programme(), name=name, **({"start_date": monday} | overrides)
+    )
+
+
+def result(snap: SnapshotInfo, inp: ScenarioInput) -> ScenarioResult:
+    db = Database()
+    current = inp.name == CURRENT_PLAN
+    return run_scenario(
+        db, snap, programme(), inp, position_for(db, snap, "planner"), current_plan=current
+    )
+
+
+def answer(snap: SnapshotInfo, inp: ScenarioInput) -> OfficersAnswer:
+    return officers(
+        Database(),
+        snap,
+        programme(),
+        inp.target_date,
+        start=inp.start_date,
+        levers=levers_for(replace(inp, extra_officers=0), programme()),
+    )
 
 
 @pytest.fixture
@@ -70,19 +95,23 @@ def test_the_table_shows_run_scenarios_figures(demo_env: Path) -> None:
         target="2026-09-30",
     )
     assert not at.exception
-    b = model(demo_env, "2026-03-06")
+    snap = snap_of(demo_env, "2026-03-06")
     target = {"target_date": date(2026, 9, 30)}
     inputs = [
-        scenario(b, CURRENT_PLAN, **target),
-        scenario(b, "Scenario A", extra_officers=20, start_date=date(2026, 3, 16), **target),
-        scenario(b, "Scenario B", extra_officers=40, abstraction_rate=0.15, **target),
+        scenario(snap.as_of, CURRENT_PLAN, **target),
+        scenario(
+            snap.as_of, "Scenario A", extra_officers=20, start_date=date(2026, 3, 16), **target
+        ),
+        scenario(snap.as_of, "Scenario B", extra_officers=40, abstraction_rate=0.15, **target),
     ]
-    from reassess.model.scenarios import run_scenario
-
-    expected = results_table([(i, run_scenario(b, i)) for i in inputs])
+    results = [result(snap, i) for i in inputs]
+    expected = results_table(list(zip(inputs, results, strict=True)))
     shown = at.dataframe[0].value
     pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected)
     assert list(shown.columns) == ["Figure", CURRENT_PLAN, "Scenario A", "Scenario B"]
+    # the current plan is the overview's headline: the same dates
+    plan = headline(Database(), snap, programme())
+    assert (results[0].p50, results[0].p85, results[0].p95) == (plan.p50, plan.p85, plan.p95)
 
 
 @pytest.mark.slow
@@ -92,12 +121,14 @@ def test_the_officers_needed_answer_is_officers_needed(demo_env: Path) -> None:
     at.date_input(key="find_by").set_value(date(2026, 9, 25))
     at.button(key=FIND).click().run()
     assert not at.exception
-    b = model(demo_env, "2026-03-06")
-    inp = scenario(b, "Scenario A", start_date=date(2026, 3, 20), target_date=date(2026, 9, 25))
-    n = officers_needed(b, inp, 0.85)
+    snap = snap_of(demo_env, "2026-03-06")
+    inp = scenario(
+        snap.as_of, "Scenario A", start_date=date(2026, 3, 20), target_date=date(2026, 9, 25)
+    )
+    found = answer(snap, inp)
+    n = found.extra_officers
     assert n is not None and n > 0
-    answer = find_officers(b, inp, 0.85)
-    assert [s.value for s in at.success] == [answer_sentence(answer)]
+    assert [s.value for s in at.success] == [answer_sentence(found)]
     assert (
         f"**{n} extra officers** from 20 March 2026 finish by 25 September 2026"
         in at.success[0].value
@@ -119,9 +150,10 @@ def test_the_answer_comes_in_one_submit(steady: rf.Fixture) -> None:
     at.date_input(key="find_by").set_value(date(2026, 5, 29))
     at.button(key=FIND).click().run()
     assert not at.exception
-    b = model(steady.data_dir, "2026-03-06")
-    n = officers_needed(b, scenario(b, "A", target_date=date(2026, 5, 29)), 0.85)
+    snap = snap_of(steady.data_dir, "2026-03-06")
+    n = answer(snap, scenario(snap.as_of, "A", target_date=date(2026, 5, 29))).extra_officers
     assert f"**{n} extra officers**" in at.success[0].value
+    assert at.get("plotly_chart")  # the curve of extra officers against the P85 date
 
 
 def test_levers_round_trip_through_the_link(steady: rf.Fixture) -> None:
@@ -180,7 +212,7 @@ def test_bad_link_values_warn_and_fall_back(steady: rf.Fixture) -> None:
     ):
         assert any(text in w for w in warnings), text
     assert at.number_input(key="a_extra").value == 0
-    assert at.date_input(key="a_start").value == date(2026, 3, 13)
+    assert at.date_input(key="a_start").value == date(2026, 3, 9)  # the Monday after
     assert "a_extra" not in at.query_params and "b_cost" not in at.query_params
 
 
@@ -215,8 +247,7 @@ def test_save_reload_and_delete(steady: rf.Fixture) -> None:
 def test_a_saved_scenario_from_an_earlier_snapshot_is_brought_into_range(
     steady: rf.Fixture,
 ) -> None:
-    b = model(steady.data_dir, "2026-03-06")
-    old = replace(scenario(b, "x"), extra_officers=3, start_date=date(2026, 3, 6))
+    old = replace(scenario(rf.AS_OF, "x"), extra_officers=3, start_date=date(2026, 3, 6))
     store.save(steady.data_dir / "scenarios.duckdb", "Old", old, as_of=rf.AS_OF)
     at = page()
     at.button(key="load").click().run()
@@ -225,19 +256,20 @@ def test_a_saved_scenario_from_an_earlier_snapshot_is_brought_into_range(
     assert at.date_input(key="a_start").value == date(2026, 3, 6)
 
 
-def test_download_buttons_and_share_note(steady: rf.Fixture) -> None:
+def test_download_buttons_and_share_note(
+    steady: rf.Fixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exports_made = Exports(monkeypatch)
     at = page()
     assert not at.exception
-    labels = [
-        b.label for b in at.button if b.key in ("download_csv_prepare", "download_json_prepare")
-    ]
+    labels = [d.proto.label for d in at.get("download_button")]
     assert labels == ["Projection (CSV)", "Scenario and projection (JSON)"]
-    at.button(key="download_csv_prepare").click().run()
-    assert not at.exception
-    assert len(at.get("download_button")) == 1
     from reassess.config import settings
     from reassess.store.audit import AuditLog
 
+    assert AuditLog(settings().audit_dir).read(action="export").empty
+    csv_bytes = exports_made.click(0)
+    assert csv_bytes
     exports = AuditLog(settings().audit_dir).read(action="export")
     assert len(exports) == 1 and exports.iloc[0]["detail"].endswith(".csv")
     assert any("address bar" in c.value for c in at.caption)
@@ -257,3 +289,37 @@ def test_roles(steady: rf.Fixture) -> None:
     at = page(role="mayors_office")
     assert not at.exception
     assert "cannot open Scenarios" in at.error[0].value
+
+
+def test_only_the_owner_or_a_commander_with_a_reason_deletes(steady: rf.Fixture) -> None:
+    from reassess.config import settings
+    from reassess.store.audit import AuditLog
+
+    path = steady.data_dir / "scenarios.duckdb"
+    store.save(path, "=Theirs", scenario(rf.AS_OF, "x"), as_of=rf.AS_OF, saved_by="ann@met")
+    at = page(role="planner")
+    at.button(key="delete").click().run()
+    assert "was saved by `ann@met`: only they, or a commander" in at.toast[0].value
+    assert [s.name for s in store.list_saved(path)] == ["=Theirs"]
+    at = page(role="commander")
+    at.text_input(key="change_reason").input("duplicate of the May plan").run()
+    at.button(key="delete").click().run()
+    assert not at.exception and store.list_saved(path) == []
+    events = AuditLog(settings().audit_dir).read(action="scenario_delete")
+    assert len(events) == 1
+    event = events.iloc[0]
+    assert event["detail"] == "=Theirs (saved by ann@met)"
+    assert event["reason"] == "duplicate of the May plan" and event["role"] == "commander"
+
+
+def test_a_scenario_name_is_neutralised_in_the_export(steady: rf.Fixture) -> None:
+    from reassess.figures.scenarios import scenario_export
+
+    snap = snap_of(steady.data_dir, "2026-03-06")
+    inp = scenario(snap.as_of, "=HYPERLINK(1)")
+    data = scenario_export(
+        inp, result(snap, inp), position_for(Database(), snap, "planner"), programme(), snap
+    )
+    assert (
+        data["scenario"]["name"] == "'=HYPERLINK(1)" and data["result"]["name"] == "'=HYPERLINK(1)"
+    )

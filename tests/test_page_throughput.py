@@ -163,12 +163,15 @@ def test_commander_sees_the_oldest_cases_after_giving_a_reason(flow_env: Path) -
     assert not [b for b in at.button if b.label.startswith("Download")]
     at.text_input(key="tp_oldest_reason").input("weekly review of old cases").run()
     assert not at.exception
-    oldest = table(at, "case_ref").set_index("case_ref")
-    assert oldest.loc[ff.AGE_40_DAYS_CASE, "age_days"] == 40
+    oldest = table(at, "Case reference").set_index("Case reference")
+    assert oldest.loc[ff.AGE_40_DAYS_CASE, "Days since allocation"] == 40
     assert list(oldest.index[:3]) == ["FLW-0108", "FLW-0112", "FLW-0103"]
     assert len(oldest) == 11  # every case in progress; fewer than 20
-    assert oldest.loc["FLW-0108", "officer_ref"] == "PPO-0004"
-    assert len([b for b in at.button if b.label == "Download these cases (CSV)"]) == 1
+    assert oldest.loc["FLW-0108", "Officer"] == "PPO-0004"
+    assert (
+        len([d for d in at.get("download_button") if d.proto.label == "Download these cases (CSV)"])
+        == 1
+    )
 
 
 def test_planner_sees_no_case_or_officer_refs(flow_env: Path) -> None:

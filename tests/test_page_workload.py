@@ -12,15 +12,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from reassess.access import AccessDenied
+from reassess.config import programme
+from reassess.figures.forecast import headline
+from reassess.model.plan import run_plan
 from reassess.model.workload import (
-    abstraction_share,
-    capacity_vs_demand,
-    planning_horizon_weeks,
-    workload_totals,
+    capacity_note,
 )
 from reassess.present.charts.workload import flagged_refs
 from reassess.snapshot.runner import Database
 from tests import flow_fixtures as ff
+from tests.model_fixtures import plan_input
 from tests.page_helpers import latest, metric, open_page, table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,135 +109,29 @@ def test_team_rows_sum_the_officer_rows(flow_dir: Path) -> None:
 # ---- domain ----------------------------------------------------------------------------------
 
 
-def test_capacity_vs_demand() -> None:
-    cd = capacity_vs_demand(
-        available_fte=5.0,
-        horizon_weeks=8,
-        productive_hours_per_fte_week=30.0,
-        remaining_cases=100,
-        recent_hours=50.0,
-        recent_cases=20,
-    )
-    assert (cd.capacity_hours, cd.hours_per_case, cd.demand_hours, cd.gap_hours) == (
-        1200.0,
-        2.5,
-        250.0,
-        950.0,
-    )
-    assert not cd.shortfall
-    none = capacity_vs_demand(
-        available_fte=5.0,
-        horizon_weeks=1,
-        productive_hours_per_fte_week=30.0,
-        remaining_cases=10,
-        recent_hours=0.0,
-        recent_cases=0,
-    )
-    assert none.demand_hours is None and none.gap_hours is None and not none.shortfall
-    with pytest.raises(ValueError, match="at least one week"):
-        capacity_vs_demand(
-            available_fte=1.0,
-            horizon_weeks=0,
-            productive_hours_per_fte_week=30.0,
-            remaining_cases=1,
-            recent_hours=1.0,
-            recent_cases=1,
-        )
+def test_capacity_is_the_planning_models() -> None:
+    """Capacity in cases is the expected effective FTE-weeks times the measured pace; in hours,
+    the expected available FTE-weeks times the productive hours; demand is the work left and
+    the expected scope growth."""
+    plan = run_plan(plan_input(remaining=900, scope_growth=4, abstraction=0.2))
+    cap = plan.capacity(8)
+    assert cap is not None and plan.pace is not None
+    assert cap.weeks == 8 and cap.until == plan.as_of + timedelta(weeks=8)
+    assert cap.capacity_hours == pytest.approx(cap.available_fte_weeks * 30.0)
+    assert cap.capacity_cases == pytest.approx(plan.pace.level * cap.effective_fte_weeks)
+    assert cap.demand_cases >= 900  # the work left and some scope growth
+    assert cap.gap_cases == pytest.approx(cap.capacity_cases - cap.demand_cases)
+    assert cap.available_fte == pytest.approx(cap.available_fte_weeks / 8)
+    assert cap.available_fte_needed is not None and cap.available_fte_gap is not None
+    assert cap.available_fte_gap == pytest.approx(cap.available_fte_needed - cap.available_fte)
+    note = capacity_note(cap, "20% of in-post time (measured).")
+    assert f"{cap.available_fte_weeks:,.1f} available FTE-weeks" in note
+    assert f"{cap.demand_cases:,.0f} cases" in note
+    longer = plan.capacity(16)
+    assert longer is not None and longer.capacity_cases > cap.capacity_cases
 
 
-@pytest.mark.parametrize(
-    ("as_of", "target", "weeks"),
-    [
-        (date(2026, 3, 6), date(2026, 4, 30), 8),  # 55 days: rounded up
-        (date(2026, 4, 23), date(2026, 4, 30), 1),
-        (date(2026, 4, 30), date(2026, 4, 30), 12),  # the target day itself: fallback
-        (date(2026, 6, 26), date(2026, 4, 30), 12),
-    ],
-)
-def test_planning_horizon(as_of: date, target: date, weeks: int) -> None:
-    assert planning_horizon_weeks(as_of, target) == weeks
-
-
-def test_totals_and_abstraction_share() -> None:
-    teams = pd.DataFrame(
-        {
-            "officers_in_post": [3, 4],
-            "fte_in_post": [2.8, 3.5],
-            "available_fte": [2.0, 3.425],
-            "open_cases": [3, 10],
-            "awaiting_qa": [2, 4],
-            "completed_recent": [7, 8],
-            "officers_overloaded": [0, 1],
-            "officers_idle": [0, 1],
-        }
-    )
-    t = workload_totals(teams)
-    assert (t.officers_in_post, t.available_fte, t.open_cases, t.officers_idle) == (
-        7,
-        pytest.approx(5.425),
-        13,
-        1,
-    )
-    weekly = pd.DataFrame(
-        {
-            "week_ending": [1, 1, 2, 2],
-            "fte_days": [1.0, 2.0, 0.0, 1.0],
-            "fte_days_in_post": [10.0, 10.0, 10.0, 10.0],
-        }
-    )
-    assert abstraction_share(weekly) == pytest.approx(4.0 / 20.0)
-    assert abstraction_share(weekly.iloc[0:0]) is None
-
-
-# ---- the page on the known-answer fixture ----------------------------------------------------
-
-
-def test_commander_known_answers(flow_env: Path) -> None:
-    at = run_page()
-    officers = table(at, "Officer").set_index("Officer")
-    assert officers.loc["PPO-0003", "Open cases"] == 3
-    assert officers["Open cases"].to_dict() == ff.OPEN_CASES
-    assert officers["Available FTE"].to_dict() == pytest.approx(ff.AVAILABLE_FTE)
-    assert officers.loc["PPO-0002", "Completed, last 4 weeks"] == 5
-    assert officers.loc["PPO-0003", "Hours spent"] == pytest.approx(3 + 4 + 2.5 + 2 + 6)
-    assert officers.loc["PPO-0005", "Flags"] == "no recent completion"
-    assert metric(at, "Open cases") == "13"
-    assert metric(at, "Available FTE") == "5.4"
-    assert metric(at, "Completed in 4 weeks") == "15"
-    assert metric(at, "Overloaded") == "0"
-    assert metric(at, "No recent completion") == "1"
-    assert flagged(at, "Overloaded") == "none"
-    assert flagged(at, "No recent completion") == "PPO-0005"
-    teams = table(at, "Officers in post").set_index("Team")
-    assert teams.loc["Review Team 2", "Open cases"] == 10
-    assert teams["Completed, last 4 weeks"].to_dict() == ff.COMPLETED_LAST_4_WEEKS
-
-
-def test_lowering_the_threshold_flags_an_officer(flow_env: Path) -> None:
-    at = run_page()
-    at.number_input(key="wl_overload").set_value(4).run()
-    assert not at.exception
-    assert flagged(at, "Overloaded") == "PPO-0004"  # 5 open cases; PPO-0003 has 3
-    assert metric(at, "Overloaded") == "1"
-    assert table(at, "Officer").set_index("Officer").loc["PPO-0004", "Flags"] == "overloaded"
-    teams = table(at, "Officers in post").set_index("Team")
-    assert teams["Officers overloaded"].to_dict() == {"Review Team 1": 0, "Review Team 2": 1}
-    at.number_input(key="wl_idle_weeks").set_value(6).run()
-    assert flagged(at, "No recent completion") == "none"  # PPO-0005 completed on 30 January
-
-
-def test_heatmap_figures(flow_env: Path) -> None:
-    at = run_page()
-    grid = table(at, "Total").set_index("Team")
-    week = f"{ff.AS_OF:%-d %b %Y}"
-    assert list(grid.columns)[-2:] == [week, "Total"]
-    assert len(grid.columns) == 12 + 1  # one column per week, then the total
-    assert grid.loc["Review Team 2", week] == 7
-    assert grid.loc["Review Team 1", week] == 4
-    assert (grid["Total"] == grid.drop(columns="Total").sum(axis=1)).all()
-
-
-def test_a_long_flag_list_is_cut_short_with_a_count() -> None:
+def test_flagged_refs() -> None:
     officers = pd.DataFrame(
         {"officer_ref": [f"PPO-{n:04d}" for n in range(1, 36)], "overloaded": [True] * 35}
     )
@@ -251,14 +146,22 @@ def test_a_long_flag_list_is_cut_short_with_a_count() -> None:
 def test_capacity_against_demand(flow_env: Path) -> None:
     at = run_page()
     assert at.number_input(key="wl_horizon").value == 8  # 55 days to 30 April 2026
-    # 5.425 available FTE x 8 weeks x 30 hours; 17 cases left x (42 hours / 15 completed).
-    assert metric(at, "Capacity (hours)") == "1,302"
-    assert metric(at, "Demand (hours)") == "48"
-    assert metric(at, "Gap (hours)") == "+1,254"
+    snap = latest(flow_env)
+    plan = headline(Database(), snap, programme())
+    for weeks in (8, 1):
+        if weeks != 8:
+            at.number_input(key="wl_horizon").set_value(weeks).run()
+        cap = plan.capacity(weeks)
+        assert cap is not None
+        assert metric(at, "Capacity (cases)") == f"{cap.capacity_cases:,.0f}"
+        assert metric(at, "Demand (cases)") == f"{cap.demand_cases:,.0f}"
+        assert metric(at, "Gap (cases)") == f"{cap.gap_cases:+,.0f}"
+        assert metric(at, "Capacity (hours)") == f"{cap.capacity_hours:,.0f}"
+        assert cap.demand_hours is not None
+        assert metric(at, "Demand (hours)") == f"{cap.demand_hours:,.0f}"
     shown = everything_shown(at)
     assert "productive hours per fte week" in shown  # the assumption beside the figures
-    at.number_input(key="wl_horizon").set_value(1).run()
-    assert metric(at, "Capacity (hours)") == "163"
+    assert "planning model" in shown
 
 
 def test_abstraction_figures(flow_env: Path) -> None:
@@ -341,8 +244,11 @@ def test_nothing_completed_yet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     data = ff.build_flow_programme(tmp_path / "data", (ff.AS_OF,), ff.NOTHING_DONE)
     monkeypatch.setenv("REASSESS_DATA_DIR", str(data))
     at = run_page()
-    assert metric(at, "Demand (hours)") == "—"
-    assert metric(at, "Gap (hours)") == "—"
+    # No pace to measure: no capacity figure, and a sentence saying why (never a number)
+    assert not [m for m in at.metric if m.label.startswith(("Capacity", "Demand", "Gap"))]
+    plan = headline(Database(), latest(data), programme())
+    assert plan.capacity(8) is None and plan.reason
+    assert plan.reason in [i.value for i in at.info]
     # Nobody has completed anything: everyone in post for 2 weeks and not on leave is flagged.
     assert flagged(at, "No recent completion") == "PPO-0001, PPO-0002, PPO-0003, PPO-0004, PPO-0005"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reassess.model.scenarios import Baseline, ScenarioInput
+from reassess.model.scenarios import ScenarioInput
 from reassess.store import scenarios as store
 
 AS_OF = date(2026, 3, 6)
@@ -20,12 +20,8 @@ TARGET = date(2026, 4, 30)
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def baseline() -> Baseline:
-    return Baseline(AS_OF, 2000, 7000, 9000, (100,) * 8, (10.0,) * 8, 12.5)
-
-
 def scenario(**overrides: object) -> ScenarioInput:
-    return ScenarioInput.from_programme(baseline(), name="test", **overrides)
+    return ScenarioInput.from_programme(AS_OF, name="test", **overrides)
 
 
 @pytest.fixture
@@ -45,7 +41,7 @@ def test_save_load_list_delete_round_trip(db: Path) -> None:
     assert loaded.inputs["isva_cases_per_adviser"] == [15, 20]
     store.save(db, "Another", scenario(), as_of=AS_OF)
     assert [s.name for s in store.list_saved(db)] == ["Another", "Ten more from March"]
-    assert store.delete(db, "TEN MORE FROM MARCH") == "Ten more from March"
+    assert store.delete(db, "TEN MORE FROM MARCH", by="planner@met") == "Ten more from March"
     assert [s.name for s in store.list_saved(db)] == ["Another"]
     with pytest.raises(store.ScenarioNotFound, match="no saved scenario called `Ten more"):
         store.load(db, "Ten more from March")
@@ -68,6 +64,37 @@ def test_overwrite_is_refused_unless_asked(db: Path) -> None:
     store.save(db, "plan", scenario(extra_officers=9), as_of=AS_OF, overwrite=True)
     saved = store.list_saved(db)
     assert [(s.name, s.inputs["extra_officers"]) for s in saved] == [("plan", 9)]
+
+
+def test_only_the_owner_or_a_commander_with_a_reason_may_delete_or_replace(db: Path) -> None:
+    store.save(db, "Mine", scenario(extra_officers=5), as_of=AS_OF, saved_by="ann@met")
+    with pytest.raises(store.NotPermitted, match="was saved by `ann@met`: only they, or a"):
+        store.delete(db, "Mine", by="bob@met", role="planner")
+    with pytest.raises(store.NotPermitted, match="only they, or a commander"):
+        store.save(
+            db, "mine", scenario(), as_of=AS_OF, saved_by="bob@met", overwrite=True, role="analyst"
+        )
+    with pytest.raises(store.NotPermitted, match="give a reason of at least 10 characters"):
+        store.delete(db, "Mine", by="cat@met", role="commander", reason="tidy")
+    assert store.load(db, "Mine").inputs["extra_officers"] == 5  # nothing changed
+    again = store.save(
+        db, "Mine", scenario(extra_officers=7), as_of=AS_OF, saved_by="ann@met", overwrite=True
+    )
+    assert (again.replaced_owner, again.override_reason) == ("ann@met", "")
+    over = store.save(
+        db,
+        "Mine",
+        scenario(extra_officers=9),
+        as_of=AS_OF,
+        saved_by="cat@met",
+        overwrite=True,
+        role="commander",
+        reason="superseded by the May plan",
+    )
+    assert (over.replaced_owner, over.override_reason) == ("ann@met", "superseded by the May plan")
+    assert store.load(db, "Mine").saved_by == "cat@met"  # the new version is the commander's
+    gone = store.delete_scenario(db, "Mine", by="cat@met", role="commander")
+    assert (gone.name, gone.saved_by, gone.override_reason) == ("Mine", "cat@met", "")
 
 
 @pytest.mark.parametrize(
@@ -135,9 +162,9 @@ def test_concurrent_saves_of_one_name_keep_exactly_one(db: Path) -> None:
 def test_concurrent_saves_from_two_processes(db: Path) -> None:
     code = (
         "import sys; from datetime import date; from reassess.store import scenarios as s; "
-        "from reassess.model.scenarios import Baseline, ScenarioInput as I; "
-        "b = Baseline(date(2026, 3, 6), 1, 1, 2, (1,), (1.0,), 1.0); "
-        "[s.save(sys.argv[1], f'{sys.argv[2]} {i}', I.from_programme(b), as_of=date(2026, 3, 6)) "
+        "from reassess.model.scenarios import ScenarioInput as I; "
+        "b = date(2026, 3, 6); "
+        "[s.save(sys.argv[1], f'{sys.argv[2]} {i}', I.from_programme(b), as_of=b) "
         "for i in range(10)]"
     )
     procs = [subprocess.Popen([sys.executable, "-c", code, str(db), who], cwd=ROOT) for who in "AB"]
@@ -162,7 +189,7 @@ def test_json_round_trip_and_bad_json() -> None:
         store.input_from_json({"extra_officers": "3"}, scenario())
     with pytest.raises(ValueError, match="'start_date' must be a date"):
         store.input_from_json({"start_date": "next week"}, scenario())
-    with pytest.raises(ValueError, match="abstraction_rate must be between 0 and 1"):
+    with pytest.raises(ValueError, match="abstraction_rate must be from 0 to below 1"):
         store.input_from_json({"abstraction_rate": 1.5}, scenario())
 
 
@@ -252,8 +279,18 @@ def test_a_past_target_from_config_is_a_valid_link_value() -> None:
 def test_widget_specs_follow_the_levers() -> None:
     kind, args = store.widget_spec(store.LEVER_BY_KEY["extra"], AS_OF, TARGET)
     assert (kind, args["min_value"], args["max_value"], args["step"]) == ("number_input", 0, 500, 1)
-    kind, args = store.widget_spec(store.LEVER_BY_KEY["abstraction"], AS_OF, TARGET)
-    assert (kind, args["max_value"], args["format"]) == ("slider", 95.0, "%.1f%%")
+    kind, args = store.widget_spec(store.LEVER_BY_KEY["attrition"], AS_OF, TARGET)
+    assert (kind, args["max_value"], args["format"]) == ("slider", 100.0, "%.1f%%")
+    # abstraction left empty is the measured rate, shown as the placeholder
+    kind, args = store.widget_spec(store.LEVER_BY_KEY["abstraction"], AS_OF, TARGET, None, 0.1234)
+    assert (kind, args["max_value"], args["value"], args["placeholder"]) == (
+        "number_input",
+        95.0,
+        None,
+        "measured: 12.3%",
+    )
+    assert store.LEVER_BY_KEY["abstraction"].to_field(17.5) == 0.175
+    assert store.LEVER_BY_KEY["abstraction"].to_field(None) is None
     kind, args = store.widget_spec(store.LEVER_BY_KEY["prod"], AS_OF, TARGET, 7.256)
     assert (kind, args["value"], args["placeholder"]) == ("number_input", None, "measured: 7.26")
     kind, args = store.widget_spec(store.TARGET, date(2026, 6, 26), TARGET)

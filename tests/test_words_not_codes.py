@@ -163,3 +163,25 @@ def test_the_scan_finds_codes_values_and_timestamps() -> None:
     words = [text for _, text in frame_words(frame, "table")]
     assert any("timestamps" in text for text in words)
     assert any("shows as None" in text for text in words)
+
+
+DRILL_DOWNS = [
+    ("categories", "dd_reason"),
+    ("throughput", "tp_oldest_reason"),
+    ("data_quality", "dq_reason"),
+]
+
+
+@pytest.mark.parametrize(("page_id", "reason_key"), DRILL_DOWNS, ids=[p for p, _ in DRILL_DOWNS])
+def test_case_lists_read_in_words_too(demo_env: Path, page_id: str, reason_key: str) -> None:
+    at = AppTest.from_file(str(ROOT / "pages" / f"{page_id}.py"), default_timeout=90)
+    at.session_state["demo_role"] = "commander"
+    at.run()
+    at.text_input(key=reason_key).input("checking the cases behind this figure").run()
+    assert not at.exception, [e.value for e in at.exception]
+    lists = [df.value for df in at.dataframe if "Case reference" in df.value.columns]
+    assert lists, "no case list opened"
+    if page_id != "data_quality":  # its list of changes may be empty in a quiet week
+        assert all(len(frame) for frame in lists)
+    found = faults(at)
+    assert not found, f"{len(found)} faults:\n" + "\n".join(found[:25])

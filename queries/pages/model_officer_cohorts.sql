@@ -3,14 +3,13 @@
 -- params: none
 -- access: team
 -- counts: officers
--- workstream is 'assessment' until the v2 contract adds officers.workstream; then it becomes
--- coalesce(o.workstream, 'assessment')
+-- workstream: contract v2 officers.workstream ('assessment' where the extract has none)
 select
     o.start_date,
     o.end_date,
-    'assessment' as workstream,
+    coalesce(o.workstream, 'assessment') as workstream,
     count(*) as officers,
     sum(o.fte) as fte
 from officers as o
-group by o.start_date, o.end_date
+group by o.start_date, o.end_date, coalesce(o.workstream, 'assessment')
 order by o.start_date, o.end_date nulls last;

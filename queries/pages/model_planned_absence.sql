@@ -3,6 +3,7 @@
 -- params: $as_of date, $weeks int
 -- access: aggregate
 -- counts: officers
+-- officers of the assessment workstream only (contract v2 officers.workstream; absent: assessment)
 -- fte_days = sum over officers in post of fte x weekdays abstracted in the week (a day covered by
 -- two abstractions counts once); weeks with none booked are included with 0
 with
@@ -25,6 +26,7 @@ booked as (
     from officers as o
     inner join future_days as f
         on f.day >= o.start_date and (o.end_date is null or f.day <= o.end_date)
+        and coalesce(o.workstream, 'assessment') = 'assessment'
     inner join abstractions as a
         on a.officer_ref = o.officer_ref and f.day between a.from_date and a.to_date
     group by o.officer_ref, o.fte, f.day

@@ -6,23 +6,20 @@
 with
 -- include: weeks
 ,
-bcus as (
-    select distinct bcu from cases
+groups as (
+    select distinct bcu as grp from cases
 ),
 completions as (
-    select bcu, completed_date
+    select bcu as grp, completed_date
     from cases
     where completed_date > ($as_of - to_days(7 * $weeks))::date
         and completed_date <= $as_of
-)
+),
+-- include: completed_by_group
 select
-    b.bcu,
-    w.week_starting,
-    w.week_ending,
-    count(d.completed_date) as completed
-from weeks as w
-cross join bcus as b
-left join completions as d
-    on d.bcu = b.bcu and d.completed_date between w.week_starting and w.week_ending
-group by b.bcu, w.week_starting, w.week_ending
-order by w.week_ending, b.bcu;
+    grp as bcu,
+    week_starting,
+    week_ending,
+    completed
+from completed_by_group
+order by week_ending, bcu;

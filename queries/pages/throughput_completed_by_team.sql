@@ -6,24 +6,21 @@
 with
 -- include: weeks
 ,
-teams as (
-    select distinct team from officers
+groups as (
+    select distinct team as grp from officers
 ),
 completions as (
-    select o.team, c.completed_date
+    select o.team as grp, c.completed_date
     from cases as c
     inner join officers as o on o.officer_ref = c.officer_ref
     where c.completed_date > ($as_of - to_days(7 * $weeks))::date
         and c.completed_date <= $as_of
-)
+),
+-- include: completed_by_group
 select
-    t.team,
-    w.week_starting,
-    w.week_ending,
-    count(d.completed_date) as completed
-from weeks as w
-cross join teams as t
-left join completions as d
-    on d.team = t.team and d.completed_date between w.week_starting and w.week_ending
-group by t.team, w.week_starting, w.week_ending
-order by w.week_ending, t.team;
+    grp as team,
+    week_starting,
+    week_ending,
+    completed
+from completed_by_group
+order by week_ending, team;

@@ -7,8 +7,8 @@ PDF, Excel and CSV exports show, already through disclosure control, into one fr
   disclosure control (reassess/disclosure/frames.py) before any figure reaches this module; the
   one two-way table (borough by category) is pivoted here from raw counts and protected with
   `protect_table` (secondary suppression across rows and columns);
-- the forecast is `reassess.figures.status.compute_status`, the same forecast as the overview, worked
-  out from the raw aggregate counts (MODEL_ROLE). Only its dates and probabilities, and counts
+- the forecast is `reassess.figures.status.compute_status`: the planning model's headline, the
+  same forecast as the overview, worked out from the raw aggregate counts (MODEL_ROLE). Only its dates and probabilities, and counts
   passed through `protect_count`, leave this module: no raw count is stored in a Briefing;
 - the narrative is generated from the shown (rounded) figures, and says "about" for every
   rounded count;
@@ -90,12 +90,15 @@ def build_briefing(
     *,
     rules: DisclosureRules | None = None,
     ledger: Ledger | None = None,
+    window_weeks: int | None = None,
 ) -> Briefing:
     """The briefing for a snapshot (and a comparison), every figure through disclosure control."""
     rules = rules or default_rules()
     ledger = ledger or ledger_for(snapshot.path.parent)
     listing = list_snapshots(snapshot.path.parent)
-    status = compute_status(db, snapshot, compare, programme, role=MODEL_ROLE)
+    status = compute_status(
+        db, snapshot, compare, programme, role=MODEL_ROLE, window_weeks=window_weeks
+    )
 
     def run(name: str, snap: SnapshotInfo = snapshot, **params: Any) -> pd.DataFrame:
         return db.run(name, snap, role=BRIEFING_ROLE, **params)
@@ -121,7 +124,7 @@ def build_briefing(
         )
         changes = changes_table(compare, shown_changes, rules)
 
-    weeks = programme.throughput_window_weeks
+    weeks = status.window_weeks
     weekly = weekly_table(weekly_cells(stocks, snapshot.as_of, weeks, rules), weeks, rules)
     progress, chart_assessed, chart_scope = progress_table(
         progress_cells(stocks, snapshot.as_of, programme.programme_start, rules), rules
@@ -159,6 +162,9 @@ def build_briefing(
         pct_assessed=pct,
         forecast_p50=f.p50 if f.status == "ok" else None,
         forecast_p85=f.p85 if f.status == "ok" else None,
+        forecast_p95=f.p95 if f.status == "ok" else None,
+        forecast_prob_by_target=f.prob_by_target,
+        forecast_cost_to_p85=f.cost_to_p85 if f.status == "ok" else None,
         forecast_note=forecast_note(status),
         changes_text=changes_text,
         headline_table=headline_table(snapshot, compare, now, before, rules),

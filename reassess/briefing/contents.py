@@ -194,6 +194,9 @@ class Briefing:
     chart_scope: pd.DataFrame  # as_of, in_scope (shown, hidden snapshots left out)
     chart_fan: pd.DataFrame | None  # week_ending, p05..p95 rounded, or None
     sources: tuple[str, ...] = field(default=())
+    forecast_p95: date | None = None
+    forecast_prob_by_target: float | None = None
+    forecast_cost_to_p85: float | None = None  # the whole team's cost to the P85 date, £
 
     @property
     def marking(self) -> str:

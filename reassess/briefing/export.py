@@ -90,6 +90,21 @@ def notes_rows(b: Briefing) -> list[tuple[str, str, str]]:
     ]
     rows += [("source", f"source_{i}", s) for i, s in enumerate(b.sources, 1)]
     rows.append(("narrative", "headline", b.headline))
+    rows += [
+        ("forecast", "p50", b.forecast_p50.isoformat() if b.forecast_p50 else "none"),
+        ("forecast", "p85", b.forecast_p85.isoformat() if b.forecast_p85 else "none"),
+        ("forecast", "p95", b.forecast_p95.isoformat() if b.forecast_p95 else "none"),
+        (
+            "forecast",
+            "prob_by_target",
+            "none" if b.forecast_prob_by_target is None else f"{b.forecast_prob_by_target:.4f}",
+        ),
+        (
+            "forecast",
+            "cost_to_completion_p85",
+            "none" if b.forecast_cost_to_p85 is None else f"{b.forecast_cost_to_p85:.0f}",
+        ),
+    ]
     rows.append(("narrative", "status", f"{b.rag_colour.upper()}: {b.rag_label}. {b.rag_reason}"))
     rows += [("narrative", f"sentence_{i}", s) for i, s in enumerate(b.narrative, 1)]
     if b.changes_text:

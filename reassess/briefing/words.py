@@ -13,7 +13,7 @@ from reassess.disclosure.tables import (
     protect_count,
 )
 from reassess.figures.status import Status
-from reassess.present.formats import date_range, long_date, number_words, timestamp
+from reassess.present.formats import chance, date_range, long_date, number_words, timestamp
 from reassess.snapshot.listing import SnapshotInfo
 
 
@@ -68,11 +68,11 @@ def forecast_sentence(status: Status) -> str:
     elif f.prob_by_target is not None:
         tail = (
             f"; the chance of finishing by the target of {long_date(status.target)} is "
-            f"{f.prob_by_target:.0%}."
+            f"{chance(f.prob_by_target)}."
         )
     else:
         tail = "."
-    return f"At the current rate, assessment {when}{tail}"
+    return f"On the forecast, assessment {when}{tail}"
 
 
 def changes_sentence(compare_as_of: date, changes: dict[str, Shown]) -> str:
@@ -130,7 +130,7 @@ def rag_reason_text(status: Status, remaining: Shown, rules: DisclosureRules) ->
             f"{count_words(remaining, rules)} cases not yet assessed."
         )
     if f.status == "ok" and f.prob_by_target is not None:
-        return f"The forecast gives a {f.prob_by_target:.0%} chance of finishing by the target."
+        return f"The forecast gives a {chance(f.prob_by_target)} chance of finishing by the target."
     return f.message
 
 
@@ -138,10 +138,12 @@ def forecast_note(status: Status) -> str:
     f = status.forecast
     weeks = number_words(status.window_weeks)
     return (
-        f"The forecast draws whole weeks at random from the assessments completed in the last "
-        f"{weeks} weeks ({f.trials:,} trials), allowing for changes in scope as they have "
-        "happened. The first date is the median; by the second, 85% of trials have finished. "
-        "It is a projection of recent pace, not a commitment."
+        f"The forecast is the planning model of every page ({f.trials:,} trials): the team "
+        "expected in post (starters, leavers and booked leave), their pace per available "
+        f"officer measured over the last {weeks} week{'s' if status.window_weeks != 1 else ''} "
+        "and allowed to drift, seasonal dips and the growth of scope. The first date is the "
+        "median; by the second, 85% of trials have finished. It is a forecast, not a commitment; "
+        "its track record is on the overview."
     )
 
 

@@ -1,4 +1,4 @@
-"""Command line: python -m reassess {ingest, demo, snapshots, status, scenario, briefing, audit}.
+"""Command line: python -m reassess {ingest, demo, snapshots, status, scenario, briefing, publish, audit}.
 
 One module per command, each with a `register(sub)` that adds its parser; `main` runs one.
 """
@@ -12,7 +12,16 @@ from collections.abc import Sequence
 
 from reassess.config import ConfigError
 
-COMMANDS = ("ingest", "demo", "snapshots", "status", "scenario", "briefing", "audit")
+COMMANDS = (
+    "ingest",
+    "demo",
+    "snapshots",
+    "status",
+    "scenario",
+    "briefing",
+    "publish",
+    "audit",
+)
 """The command modules under reassess/cli/, in the order `--help` lists them."""
 
 

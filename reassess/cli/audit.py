@@ -65,16 +65,24 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if frame.empty:
         print(f"No audit events from {since} to {until or 'today'} match.")
         return 0
-    print(f"{'at (UTC)':<20} {'user':<28} {'role':<14} {'action':<16} {'page':<13} detail")
+    from reassess.access import PAGES, ROLE_LABELS
+    from reassess.present.formats import timestamp
+    from reassess.present.vocabulary import AUDIT_ACTION_LABELS
+
+    titles = {p.page_id: p.title for p in PAGES}
+
+    print(f"{'When (UTC)':<22} {'Person':<28} {'Role':<24} {'Action':<22} {'Page':<13} What")
     for r in frame.itertuples(index=False):
         detail = r.detail or ""
         if r.reason:
             detail = f"{detail} (reason: {r.reason})".strip()
         print(
-            f"{r.at:%Y-%m-%d %H:%M:%S} {str(r.user)[:27]:<28} {r.role:<14} {r.action:<16} "
-            f"{(r.page or '')[:12]:<13} {_printable(detail)}"
+            f"{timestamp(r.at, seconds=True):<22} {str(r.user)[:27]:<28} "
+            f"{ROLE_LABELS.get(r.role, r.role)[:23]:<24} "
+            f"{AUDIT_ACTION_LABELS.get(r.action, r.action)[:21]:<22} "
+            f"{titles.get(r.page or '', r.page or '')[:12]:<13} {_printable(detail)}"
         )
-    print(f"{len(frame):,} events.")
+    print(f"{len(frame):,} event{'' if len(frame) == 1 else 's'}.")
     return 0
 
 

@@ -1,4 +1,8 @@
-"""`python -m reassess ingest`: validate an extract and write one immutable snapshot."""
+"""`python -m reassess ingest`: validate an extract and write one immutable snapshot.
+
+With --publish it then publishes that snapshot (`python -m reassess publish`), as one
+scheduled job: see docs/operations.md.
+"""
 
 from __future__ import annotations
 
@@ -45,6 +49,16 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             [f"--as-of: value {args.as_of!r}: {as_of}"],
             "The extract was refused: 1 error. Nothing was written.",
         )
+    if args.publish:
+        from reassess.publish.subscriptions import load_subscriptions
+
+        # A bad subscriptions file is refused before anything is ingested.
+        load_subscriptions(Path(args.subscriptions) if args.subscriptions else None)
+    elif args.subscriptions or args.outbox:
+        return _refused(
+            ["--subscriptions and --outbox go with --publish"],
+            "Nothing was ingested.",
+        )
     cfg = settings()
     try:
         result = ingest(
@@ -67,7 +81,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     if result.replaced is not None:
         print(f"The previous snapshot for {as_of} is kept as {result.replaced}.")
-    return 0
+    if not args.publish:
+        return 0
+    from reassess.cli.publish import run_publish
+
+    code = run_publish(as_of.isoformat(), subscriptions=args.subscriptions, outbox=args.outbox)
+    if code:
+        print(
+            f"The snapshot for {as_of} was written; what could not be delivered is owed and "
+            "is sent by the next run (python -m reassess publish).",
+            file=sys.stderr,
+        )
+    return code
 
 
 def _write_failure(folder: Path, exc: BaseException) -> str:
@@ -97,5 +122,18 @@ def register(sub: Any) -> None:
         "--synthetic",
         action="store_true",
         help="mark the snapshot as synthetic (demo or example data)",
+    )
+    p.add_argument(
+        "--publish",
+        action="store_true",
+        help="then publish the new snapshot to its readers (python -m reassess publish)",
+    )
+    p.add_argument(
+        "--subscriptions",
+        metavar="FILE",
+        help="with --publish: readers and alert rules (default config/subscriptions.toml)",
+    )
+    p.add_argument(
+        "--outbox", metavar="FOLDER", help="with --publish: write .eml files instead of SMTP"
     )
     p.set_defaults(handler=cmd_ingest)

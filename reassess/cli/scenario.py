@@ -1,8 +1,9 @@
 """`python -m reassess scenario`: the staffing scenario planner, headless, through the same code.
 
-The scenario is the scenarios page's: ``baseline_for`` the snapshot, ``ScenarioInput`` defaults
-from config/programme.toml with the options given, ``run_scenario``; ``--find-officers`` is the
-page's "find the officers needed" (``find_officers``), so the page and the command agree.
+The scenario is the scenarios page's: ``ScenarioInput`` defaults from config/programme.toml with
+the options given, run on the one planning model (``reassess.figures.scenarios.run_scenario``);
+with no option changed it is the headline forecast of the overview and ``status`` exactly.
+``--find-officers`` is the page's officers finder (``reassess.figures.forecast.officers``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from reassess.cli.common import parse_date
+from reassess.cli.status import window_weeks
 from reassess.config import programme, settings
 from reassess.present.marking import marking
 from reassess.snapshot.listing import list_snapshots
@@ -68,26 +70,22 @@ def money_amount(text: str) -> float:
 def cmd_scenario(args: argparse.Namespace) -> int:
     """Run one staffing scenario (or find the officers needed) on a snapshot."""
     from reassess.cli.status import resolve_snapshot
-    from reassess.figures.baseline import (
-        BaselineError,
+    from reassess.figures.forecast import officers
+    from reassess.figures.scenarios import (
         answer_sentence,
         answer_summary,
-        baseline_for,
         default_start,
-        find_officers,
+        position_for,
+        run_scenario,
         scenario_export,
     )
-    from reassess.model.scenarios import ScenarioInput, run_scenario
+    from reassess.model.scenarios import ScenarioInput, levers_for
     from reassess.present.formats import long_date, money
     from reassess.snapshot.runner import Database
 
     prog = programme()
     snap = resolve_snapshot(list_snapshots(settings().snapshot_dir), args.snapshot)
-    try:
-        baseline = baseline_for(Database(), snap, prog, ROLE, window_weeks=args.window)
-    except BaselineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    db = Database()
     overrides: dict[str, Any] = {
         "name": args.name,
         "extra_officers": args.extra_officers,
@@ -112,18 +110,28 @@ def cmd_scenario(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        inp = ScenarioInput.from_programme(baseline, prog, **overrides)
+        inp = ScenarioInput.from_programme(snap.as_of, prog, **overrides)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    result = run_scenario(baseline, inp)
+    position = position_for(db, snap, ROLE)
+    result = run_scenario(db, snap, prog, inp, position, args.window)
     answer = (
-        find_officers(baseline, replace(inp, extra_officers=0), args.confidence)
+        officers(
+            db,
+            snap,
+            prog,
+            inp.target_date,
+            start=inp.start_date,
+            confidence=args.confidence,
+            levers=levers_for(replace(inp, extra_officers=0), prog),
+            window_weeks=args.window,
+        )
         if args.find_officers
         else None
     )
     if args.json:
-        data = scenario_export(inp, result, baseline, prog, snap)
+        data = scenario_export(inp, result, position, prog, snap)
         data["synthetic"] = snap.synthetic
         if answer is not None:
             data["officers_needed"] = answer_summary(answer)
@@ -146,8 +154,9 @@ def cmd_scenario(args: argparse.Namespace) -> int:
         print(f"  {label:<32}{long_date(value) if value else '—'}")
     chance = "—" if result.prob_by_target is None else f"{result.prob_by_target:.0%}"
     print(f"  {'chance of meeting the target':<32}{chance}")
-    print(f"  {'extra cost to the target':<32}{money(result.cost_to_target)}")
+    print(f"  {'extra officers a year':<32}{money(result.cost_per_year)}")
     print(f"  {'extra cost to the P85 date':<32}{money(result.cost_to_completion)}")
+    print(f"  {'whole team to the P85 date':<32}{money(result.team_cost_to_completion)}")
     print(f"  {'reinvestigations expected':<32}{result.reinvestigations:,}")
     print(f"  {'victim-support referrals':<32}{result.victim_support_referrals:,}")
     if answer is not None:
@@ -187,7 +196,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--ramp-up-weeks", type=whole(0, 52), default=None)
     p.add_argument(
-        "--abstraction-rate", type=fraction, default=None, help="share of time abstracted, e.g. 0.2"
+        "--abstraction-rate",
+        type=fraction,
+        default=None,
+        help="share of time abstracted, e.g. 0.2 (default: measured from the records)",
     )
     p.add_argument(
         "--attrition",
@@ -212,9 +224,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--window",
-        type=whole(1, 52),
+        type=window_weeks,
         default=None,
-        help="weeks of history to sample (default from config)",
+        help="forecast window in weeks, as the pages offer it (default from config)",
     )
     p.add_argument(
         "--find-officers",

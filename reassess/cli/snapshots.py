@@ -32,7 +32,7 @@ def cmd_snapshots(args: argparse.Namespace) -> int:
     if not rows:
         print(f"No snapshots in {settings().snapshot_dir}. Run `python -m reassess demo`.")
     else:
-        print(f"{'as_of':<12}{'in scope':>10}{'assessed':>10}  {'synthetic':<10}{'warnings':>9}")
+        print(f"{'As at':<12}{'In scope':>10}{'Assessed':>10}  {'Synthetic':<10}{'Warnings':>9}")
         for r in rows:
             print(
                 f"{r['as_of']:<12}{r['in_scope']:>10,}{r['assessed']:>10,}  "

@@ -9,7 +9,9 @@ from typing import Any
 
 from reassess.cli.common import record_cli_export
 from reassess.config import programme, settings
+from reassess.present.formats import long_date
 from reassess.present.marking import marking
+from reassess.present.vocabulary import column_label
 from reassess.snapshot.listing import Listing, SnapshotInfo, list_snapshots
 
 
@@ -49,13 +51,15 @@ def resolve_compare(
 def cmd_status(args: argparse.Namespace) -> int:
     """Print the status of the programme at a snapshot."""
     from reassess.figures.status import compute_status
+    from reassess.figures.track_record import track_record
     from reassess.present.narrative import forecast_sentence
     from reassess.snapshot.runner import Database
 
     listing = list_snapshots(settings().snapshot_dir)
     snap = resolve_snapshot(listing, args.snapshot)
     compare = resolve_compare(listing, snap, args.compare)
-    status = compute_status(Database(), snap, compare, programme(), window_weeks=args.window)
+    db, prog = Database(), programme()
+    status = compute_status(db, snap, compare, prog, window_weeks=args.window)
     refused = record_cli_export(
         "status", "commander", snap.as_of, "status --json" if args.json else "status"
     )
@@ -66,17 +70,26 @@ def cmd_status(args: argparse.Namespace) -> int:
         data: dict[str, Any] = status.to_json()
         data["synthetic"] = snap.synthetic
         data["headline"] = forecast_sentence(status)
+        record = track_record(
+            db, listing.snapshots, snap, compare, prog, settings().ledger_file, args.window
+        )
+        data["track_record"] = record.to_json()
         json.dump(data, sys.stdout, indent=2)
         print()
         return 0
     k = status.kpis
     shown_marking = marking(snap.synthetic)
     print(
-        f"[{shown_marking}] Status at {snap.label}"
-        + (f", compared with {compare.label}" if compare else "")
+        f"[{shown_marking}] Status as at {long_date(snap.as_of)}"
+        + (f", compared with {long_date(compare.as_of)}" if compare else "")
     )
     print(f"RAG: {status.rag.colour.upper()} - {status.rag.label}. {status.rag.reason}")
     print(forecast_sentence(status))
+    f = status.forecast
+    if f.cost_to_p85 is not None:
+        print(f"  {'cost to completion (P85)':<22}£{f.cost_to_p85:>,.0f}")
+    for problem in f.problems:
+        print(f"  warning: {problem}")
     for key in (
         "in_scope",
         "assessed",
@@ -87,11 +100,29 @@ def cmd_status(args: argparse.Namespace) -> int:
         "throughput_4w",
     ):
         delta = status.deltas.get(key)
-        shown = "" if delta is None else f" ({delta:+,g})"
-        print(f"  {key.replace('_', ' '):<22}{k[key]:>10,g}{shown}")
+        if key == "pct_assessed":
+            value, shown = f"{k[key]:.1f}%", "" if delta is None else f" ({delta:+.1f} pts)"
+        elif key == "throughput_4w":
+            value, shown = f"{k[key]:,.1f}", "" if delta is None else f" ({delta:+,.1f})"
+        else:
+            value, shown = f"{k[key]:,.0f}", "" if delta is None else f" ({delta:+,.0f})"
+        print(f"  {column_label(key):<28}{value:>10}{shown}")
     if status.required_weekly is not None:
-        print(f"  {'weekly rate needed':<22}{status.required_weekly:>10,g}")
+        print(f"  {column_label('required_weekly'):<28}{status.required_weekly:>10,.1f}")
     return 0
+
+
+def window_weeks(text: str) -> int:
+    """An argparse type for the forecast window: one of the weeks the pages offer."""
+    from reassess.present.window_state import window_options
+
+    options = window_options(int(programme().throughput_window_weeks))
+    if not text.strip().isdigit() or int(text) not in options:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a forecast window the pages offer; give one of "
+            + ", ".join(str(o) for o in options)
+        )
+    return int(text)
 
 
 def register(sub: Any) -> None:
@@ -100,7 +131,10 @@ def register(sub: Any) -> None:
     p.add_argument("--snapshot", default="latest", help="'latest' (default) or an as-of date")
     p.add_argument("--compare", default=None, help="'previous' (default), 'none' or an as-of date")
     p.add_argument(
-        "--window", type=int, default=None, help="forecast window in weeks (default from config)"
+        "--window",
+        type=window_weeks,
+        default=None,
+        help="forecast window in weeks, as the pages offer it (default from config)",
     )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_status)

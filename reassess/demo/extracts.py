@@ -25,7 +25,12 @@ from reassess.demo.assessment import (
 )
 from reassess.demo.calendar import iso, iso_column, ordinal
 from reassess.demo.simulation import Simulation
-from reassess.extract.contract import ABSTRACTION_COLUMNS, CASE_COLUMNS, OFFICER_COLUMNS
+from reassess.extract.contract import (
+    ABSTRACTION_COLUMNS,
+    CASE_COLUMNS,
+    OFFICER_COLUMNS,
+    REINVESTIGATION_COLUMNS,
+)
 
 # Demo assumption: the reinvestigation workstream stood up on 5 January 2026 and the
 # case-management system's reinvestigation module went live with it; the first extract
@@ -33,24 +38,6 @@ from reassess.extract.contract import ABSTRACTION_COLUMNS, CASE_COLUMNS, OFFICER
 # Referrals made before then are in it with their own (earlier) referred dates.
 V2_FROM = date(2026, 1, 9)
 
-# DATA-CONTRACT.md, "Version 2 additions" (restated here until reassess.extract.contract has v2).
-REINVESTIGATION_COLUMNS: tuple[str, ...] = (
-    "investigation_ref",
-    "case_ref",
-    "referred_date",
-    "stage",
-    "victim_consent",
-    "lead_officer_ref",
-    "opened_date",
-    "suspects_identified",
-    "suspects_arrested",
-    "suspects_charged",
-    "isva",
-    "closed_date",
-    "closure_outcome",
-    "hours_spent",
-)
-OFFICER_COLUMNS_V2: tuple[str, ...] = (*OFFICER_COLUMNS, "workstream")
 # Tables in the order they are written; cases.csv last, so a folder with cases.csv is whole.
 TABLE_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("abstractions", ABSTRACTION_COLUMNS),

@@ -29,14 +29,6 @@ from reassess.demo.calendar import add_working_days
 from reassess.demo.cases import CaseBook
 from reassess.demo.people import Officer
 
-STAGES = (
-    "awaiting_contact",
-    "victim_engaged",
-    "investigating",
-    "charging_decision",
-    "charged",
-    "closed",
-)
 # Demo assumption: working days from QA sign-off to the referral being recorded.
 REFERRAL_LAG_DAYS = (0, 4)
 # Demo assumption: contact attempts an investigator makes a day (an hour each), the chance

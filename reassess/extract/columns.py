@@ -93,6 +93,7 @@ def _mapped(values: pa.Array, col: Column, checker: CellChecker) -> tuple[pa.Arr
     encoded = pc.dictionary_encode(values)
     dictionary = encoded.dictionary
     indices = np.asarray(encoded.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
+    picked: np.ndarray
     if len(dictionary) <= FEW_VALUES:  # checking each is quicker than filtering first
         picked = np.arange(len(dictionary))
     else:

@@ -24,7 +24,7 @@ import pyarrow as pa
 from reassess.extract.cells import blank
 from reassess.extract.header import check_width
 from reassess.extract.issues import ExtractError, Issue, refused
-from reassess.extract.limits import Limits
+from reassess.extract.limits import Limits, too_many_rows
 
 CHUNK_BYTES = 8 * 2**20
 ROWS_PER_BATCH = 50_000
@@ -222,18 +222,7 @@ def load_csv(
 
 
 def _too_many_rows(source: str, limits: Limits) -> ExtractError:
-    return ExtractError(
-        [
-            Issue(
-                source,
-                limits.max_rows + 2,
-                None,
-                None,
-                f"has more than {limits.max_rows:,} rows (the limit set by {limits.setting('max_rows')}); "
-                "check it is the right file",
-            )
-        ]
-    )
+    return ExtractError([too_many_rows(source, limits)])
 
 
 def column_names(width: int) -> list[str]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from reassess.extract.contract import STALE_AWAITING_CONTACT_DAYS, STALE_IN_ASSESSMENT_DAYS
-from reassess.extract.issues import Issue
+from reassess.extract.issues import Issue, file_issue
 from reassess.snapshot.sql import sql_text
 
 if TYPE_CHECKING:
@@ -111,11 +111,8 @@ def capped(warnings: list[Issue], limit: int, setting: str) -> list[Issue]:
         left[(w.code, w.file)] = left.get((w.code, w.file), 0) + 1
     for (code, file), n in left.items():
         kept.append(
-            Issue(
+            file_issue(
                 file,
-                None,
-                None,
-                None,
                 f"and {n:,} more warnings of this kind ({code}) that are counted but not listed; "
                 f"at most {limit:,} warnings are listed, set by {setting}",
                 code,

@@ -57,9 +57,14 @@ class ExtractError(Exception):
         )
 
 
+def file_issue(file: str, message: str, code: str = "invalid") -> Issue:
+    """A problem with a whole file (no row, column or value to point at)."""
+    return Issue(file, None, None, None, message, code)
+
+
 def refused(file: str, message: str, code: str = "invalid") -> ExtractError:
     """The extract refused for one reason about a whole file (no row or column to point at)."""
-    return ExtractError([Issue(file, None, None, None, message, code)])
+    return ExtractError([file_issue(file, message, code)])
 
 
 def raise_if_errors(errors: Sequence[Issue], limit: int) -> None:

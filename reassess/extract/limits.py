@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
-from reassess.config import CONFIG_DIR, ConfigError, Setting
+from reassess.config import CONFIG_DIR, ConfigError, Setting, read_toml
+from reassess.extract.issues import Issue
 
 CONFIG_FILE = "config/ingest.toml"
 
@@ -35,15 +35,22 @@ class Limits:
         return f"the {name} setting in {CONFIG_FILE}"
 
 
+def too_many_rows(source: str, limits: Limits) -> Issue:
+    """The row limit, as every table (CSV file or sheet) reports it."""
+    return Issue(
+        source,
+        limits.max_rows + 2,
+        None,
+        None,
+        f"has more than {limits.max_rows:,} rows (the limit set by {limits.setting('max_rows')}); "
+        "check it is the right file",
+    )
+
+
 def load_limits(path: Path | None = None) -> Limits:
     """Read the [limits] of config/ingest.toml; every entry needs a whole-number value and a source."""
     path = path or Path(os.environ.get("REASSESS_INGEST_CONFIG") or CONFIG_DIR / "ingest.toml")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path} is missing; restore it from the repository") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    raw = read_toml(path)
     entries = raw.get("limits", {})
     values: dict[str, int] = {}
     sources: list[Setting] = []

@@ -26,7 +26,7 @@ from reassess.extract.csvload import (
     scan_csv,
 )
 from reassess.extract.header import check_width
-from reassess.extract.issues import ExtractError, Issue, refused
+from reassess.extract.issues import ExtractError, Issue, file_issue, refused
 from reassess.extract.limits import Limits
 from reassess.extract.xlsx import open_workbook, sheet_rows
 
@@ -103,11 +103,8 @@ def _read_folder(folder: Path, limits: Limits, scratch: Path) -> Extract:
         if len(found) > 1:
             names = " and ".join(sorted(e.name for e in found))
             issues.append(
-                Issue(
+                file_issue(
                     file,
-                    None,
-                    None,
-                    None,
                     f"the folder holds {names}, whose names differ only in case, so which one "
                     "is the table is unclear; keep one of them",
                     "ambiguous_file",
@@ -118,11 +115,8 @@ def _read_folder(folder: Path, limits: Limits, scratch: Path) -> Extract:
             if name in REQUIRED_TABLES:
                 others = ", ".join(listed) or "nothing"
                 issues.append(
-                    Issue(
+                    file_issue(
                         file,
-                        None,
-                        None,
-                        None,
                         f"is missing from {folder}; the folder holds {others}. Export the {name} table as {name}.csv",
                     )
                 )
@@ -130,11 +124,8 @@ def _read_folder(folder: Path, limits: Limits, scratch: Path) -> Extract:
         entry = found[0]
         if entry.is_symlink():
             issues.append(
-                Issue(
+                file_issue(
                     entry.name,
-                    None,
-                    None,
-                    None,
                     "is a symbolic link, which ingest does not follow; copy the file itself into "
                     "the folder",
                     "symlink",
@@ -148,7 +139,7 @@ def _read_folder(folder: Path, limits: Limits, scratch: Path) -> Extract:
             issues.extend(exc.issues)
             continue
         except OSError as exc:
-            issues.append(Issue(entry.name, None, None, None, _unreadable(exc)))
+            issues.append(file_issue(entry.name, _unreadable(exc)))
             continue
         sources.append(source)
         tables[name] = RawTable(name, csv_file.source, csv_file.header, csv=csv_file)
@@ -185,11 +176,8 @@ def _read_workbook(path: Path, limits: Limits) -> Extract:
         if sheet_name is None:
             if name in REQUIRED_TABLES:
                 issues.append(
-                    Issue(
+                    file_issue(
                         path.name,
-                        None,
-                        None,
-                        None,
                         f"has no sheet named {name!r} (it has {', '.join(repr(s) for s in wb.sheetnames)}); rename the sheet that holds the {name} to {name!r}",
                     )
                 )
@@ -200,11 +188,8 @@ def _read_workbook(path: Path, limits: Limits) -> Extract:
             _, header_cells = next(rows)
         except StopIteration:
             issues.append(
-                Issue(
+                file_issue(
                     source,
-                    None,
-                    None,
-                    None,
                     "is empty; it needs a header row and one row per record",
                 )
             )

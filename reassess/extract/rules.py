@@ -14,7 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from reassess.extract.contract import BCUS, BOROUGH_BCU, EARLIEST_REPORTED
-from reassess.extract.issues import Issue
+from reassess.extract.issues import Issue, file_issue
 from reassess.snapshot.sql import sql_text
 
 if TYPE_CHECKING:
@@ -194,11 +194,8 @@ def check(
                 t = checked["cases"]
                 if t.valid == 0 and t.failed == 0:
                     issues.append(
-                        Issue(
+                        file_issue(
                             sources["cases"],
-                            None,
-                            None,
-                            None,
                             "has no cases; an extract must list every case in scope",
                             "empty",
                         )

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from reassess.extract.issues import ExtractError, Issue, refused
-from reassess.extract.limits import Limits
+from reassess.extract.limits import Limits, too_many_rows
 
 CHUNK_BYTES = 4 * 2**20
 
@@ -107,18 +107,6 @@ def sheet_rows(ws: Any, source: str, limits: Limits) -> Iterator[tuple[int, Sequ
             for cell in row:
                 cells[cell["column"] - 1] = _cell(cell["value"])
             yield idx, cells
-
-
-def too_many_rows(source: str, limits: Limits) -> Issue:
-    """The row limit (the message CSV files have always had)."""
-    return Issue(
-        source,
-        limits.max_rows + 2,
-        None,
-        None,
-        f"has more than {limits.max_rows:,} rows (the limit set by {limits.setting('max_rows')}); "
-        "check it is the right file",
-    )
 
 
 def beyond_last_row(source: str, row: int, limits: Limits) -> Issue:

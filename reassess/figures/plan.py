@@ -7,7 +7,8 @@ app, the CLI and the briefing. It reads, through the query runner:
   week's completions are "as recorded" by that week's own snapshot (``recorded_history``); a
   week with no snapshot of its own is counted from the completion dates in this snapshot
   (weekly_flow) and flagged;
-- resources_weekly_fte: FTE in post and available (net of recorded abstraction) each week;
+- model_weekly_fte: FTE of the assessment workstream in post and available (net of recorded
+  abstraction) each week;
 - snapshot_manifest: whether the extract has any abstraction records at all;
 - model_officer_cohorts: the people on the review by start date, end date and workstream;
 - model_planned_absence: leave already booked for the weeks ahead;
@@ -192,7 +193,7 @@ def recorded_history(
     if weeks == 0:
         return pd.DataFrame(columns=columns)
     flow = db.run("weekly_flow", snapshot, role=role, as_of=as_of, weeks=weeks)
-    fte = db.run("resources_weekly_fte", snapshot, role=role, as_of=as_of, weeks=weeks)
+    fte = db.run("model_weekly_fte", snapshot, role=role, as_of=as_of, weeks=weeks)
     hist = db.run("scope_history", snapshot, role=role)
     recorded = {
         pd.Timestamp(r.as_of).date(): (int(r.assessed), int(r.in_scope)) for r in hist.itertuples()

@@ -1,22 +1,13 @@
-"""Staffing scenarios for the remaining work: officers, dates, cost and downstream demand.
+"""Staffing scenarios: what a planner changes, as levers on the one planning model, and the
+demand the remaining assessments create (no Streamlit, no database).
 
-Pure numbers in, frozen dataclasses out: no Streamlit, no database. The caller builds a
-``Baseline`` from a snapshot and a ``ScenarioInput`` (usually ``ScenarioInput.from_programme``).
-
-Model, one week at a time from the snapshot date ``as_of``:
-- headcount FTE = current_fte * (1 - attrition_per_year) ** ((week - 1) / 52)
-  + extra_officers from the week that contains start_date (extra officers are held at strength:
-  leavers among them are assumed replaced);
-- available FTE = (current team + extra officers * ramp) * (1 - abstraction_rate), where a new
-  officer's ramp is k / ramp_up_weeks in their k-th week (full from week ramp_up_weeks);
-- completions = available FTE * a per-FTE productivity drawn, per trial and week, by bootstrap
-  from the baseline weeks (completions / available FTE), rescaled so that its mean is
-  sum(completions) / sum(available FTE), or a given ``productivity_per_fte``.
-The draws use ``forecast.sample_weekly`` on the chunk schedule of ``forecast.simulate_completion``
-with the same seed, so a scenario with no extra officers, no attrition and the baseline's FTE
-reproduces ``forecast.forecast_completion`` exactly. Scope is held fixed (use the plain forecast
-for scope change). Confidence convention as in ``reassess.model.forecast``: p85 is the figure achieved
-with 85% confidence.
+A ``ScenarioInput`` holds every lever a planner can set and every demand assumption, each
+defaulting to config/programme.toml. ``levers_for`` turns it into the planning model's
+``Levers`` (``reassess.model.levers``): a lever left as configured is "as in the baseline", so
+a scenario with no change is the headline forecast exactly, by construction. The dates, the
+chance of meeting the target, the staffing and the cost are the model's (``run_plan``);
+``result_from_plan`` adds the downstream demand (reinvestigations, referrals, advocates):
+the referrals already made plus the remaining cases times each referral rate.
 """
 
 from __future__ import annotations
@@ -31,24 +22,8 @@ import numpy as np
 import pandas as pd
 
 from reassess import config
-from reassess.model.forecast import (
-    DONE_MESSAGE,
-    REACH_TOLERANCE,
-    Status,
-    draw_schedule,
-    prob_within,
-    reached_with_each,
-    sample_weekly,
-    simulate_completion,
-    target_passed_message,
-    unfinished_note,
-    week_counts,
-    weeks_quantile,
-)
-from reassess.present.formats import long_date, weeks_phrase
-
-WEEKS_PER_YEAR = 52
-"""Calendar weeks in a year, for costs: a cost for N weeks is loaded_cost_per_fte * N / 52."""
+from reassess.model.levers import Levers
+from reassess.model.plan import Plan
 
 DEFAULT_WORKING_WEEKS_PER_YEAR = 46.0
 """Used only when a ScenarioInput is built by hand; from_programme reads config/programme.toml."""
@@ -58,7 +33,7 @@ REFERRAL_OUTCOMES = {
     "safeguarding": "safeguarding_referral",
     "victim_support": "victim_support",
 }
-"""Keys of Baseline.referrals_so_far counted as referrals already made, by kind."""
+"""Keys of Position.referrals_so_far counted as referrals already made, by kind."""
 
 SCENARIO_INPUT = "scenario input"
 
@@ -74,68 +49,30 @@ PROJECTION_COLUMNS = [
 
 
 @dataclass(frozen=True)
-class Baseline:
-    """Where the programme stands at the snapshot, as plain numbers.
-
-    ``weekly_completions`` and ``weekly_available_fte`` cover the same recent weeks (the
-    window); available FTE is net of abstraction. ``current_fte`` is headcount FTE now (gross).
-    ``referrals_so_far`` maps assessment outcome to count (see REFERRAL_OUTCOMES). Weeks
-    with no available FTE tell nothing about productivity and are left out of its sample.
-    ``hours_per_case`` is carried for display; the model does not use it.
-    """
+class Position:
+    """Where the programme stands at the snapshot, for the demand figures: the cases, and
+    referrals made so far by assessment outcome (keys of REFERRAL_OUTCOMES' values)."""
 
     as_of: date
     remaining: int
     assessed: int
     in_scope: int
-    weekly_completions: tuple[int, ...]
-    weekly_available_fte: tuple[float, ...]
-    current_fte: float
     referrals_so_far: Mapping[str, int] = field(default_factory=dict)
-    hours_per_case: float = 0.0
-
-    def __post_init__(self) -> None:
-        if len(self.weekly_completions) != len(self.weekly_available_fte):
-            raise ValueError(
-                f"Baseline has {len(self.weekly_completions)} weeks of completions but "
-                f"{len(self.weekly_available_fte)} weeks of available FTE; pass the same weeks"
-            )
-        for week, (done, fte) in enumerate(
-            zip(self.weekly_completions, self.weekly_available_fte, strict=True), start=1
-        ):
-            if done < 0 or fte < 0:
-                raise ValueError(
-                    f"Baseline week {week} of the window has {done} completions and {fte} "
-                    "available FTE; neither can be negative"
-                )
-            if done > 0 and fte == 0:
-                raise ValueError(
-                    f"Baseline week {week} of the window has {done} completions but no available "
-                    "FTE; check the officer weeks for that week"
-                )
-        if self.current_fte < 0:
-            raise ValueError(f"Baseline current_fte cannot be negative, got {self.current_fte}")
-
-    @property
-    def window_weeks(self) -> int:
-        return len(self.weekly_completions)
-
-    def measured_productivity(self) -> float | None:
-        """Cases per available FTE-week over the window: sum(completions) / sum(FTE)."""
-        fte = float(sum(self.weekly_available_fte))
-        return sum(self.weekly_completions) / fte if fte > 0 else None
 
 
 @dataclass(frozen=True)
 class ScenarioInput:
-    """One staffing scenario and every assumption it rests on (see ``assumptions``)."""
+    """One staffing scenario and every assumption it rests on (see ``assumptions``).
+
+    ``productivity_per_fte`` and ``abstraction_rate`` None mean "as measured" (the model's own
+    measurement, or the configured abstraction where the extract records none)."""
 
     name: str
     extra_officers: int
     start_date: date
     ramp_up_weeks: int
     productivity_per_fte: float | None
-    abstraction_rate: float
+    abstraction_rate: float | None
     attrition_per_year: float
     target_date: date
     referral_rate_reinvestigation: float
@@ -158,7 +95,6 @@ class ScenarioInput:
         if self.ramp_up_weeks < 0:
             problems.append(f"ramp_up_weeks must be 0 or more, got {self.ramp_up_weeks}")
         for name in (
-            "abstraction_rate",
             "attrition_per_year",
             "referral_rate_reinvestigation",
             "referral_rate_safeguarding",
@@ -167,8 +103,13 @@ class ScenarioInput:
             value = getattr(self, name)
             if not 0 <= value <= 1:
                 problems.append(f"{name} must be between 0 and 1, got {value}")
-        if self.abstraction_rate == 1:
-            problems.append("abstraction_rate of 1 leaves no one to do the work")
+        if self.abstraction_rate is not None and not 0 <= self.abstraction_rate < 1:
+            problems.append(
+                f"abstraction_rate must be from 0 to below 1 (1 leaves no one to do the work), "
+                f"got {self.abstraction_rate}"
+            )
+        if self.attrition_per_year == 1:
+            problems.append("attrition_per_year of 1 means the whole team leaves within a year")
         if self.productivity_per_fte is not None and self.productivity_per_fte < 0:
             problems.append(
                 f"productivity_per_fte must be 0 or more, got {self.productivity_per_fte}"
@@ -193,19 +134,20 @@ class ScenarioInput:
     @classmethod
     def from_programme(
         cls,
-        baseline: Baseline,
+        as_of: date,
         programme: config.Programme | None = None,
         **overrides: Any,
     ) -> ScenarioInput:
-        """Defaults from config/programme.toml (no extra officers, starting at the snapshot)."""
+        """Defaults from config/programme.toml (no extra officers, from the snapshot date;
+        productivity and abstraction as measured)."""
         prog = programme if programme is not None else config.programme()
         defaults = cls(
             name="Current team",
             extra_officers=0,
-            start_date=baseline.as_of,
+            start_date=as_of,
             ramp_up_weeks=prog.ramp_up_weeks,
             productivity_per_fte=None,
-            abstraction_rate=prog.abstraction_rate,
+            abstraction_rate=None,
             attrition_per_year=prog.attrition_per_year,
             target_date=prog.target_date,
             referral_rate_reinvestigation=prog.referral_rate_reinvestigation,
@@ -235,7 +177,6 @@ class ScenarioInput:
 # Field -> config/programme.toml setting(s) it defaults from.
 CONFIG_SOURCES: dict[str, tuple[str, ...]] = {
     "ramp_up_weeks": ("ramp_up_weeks",),
-    "abstraction_rate": ("abstraction_rate",),
     "attrition_per_year": ("attrition_per_year",),
     "target_date": ("target_date",),
     "referral_rate_reinvestigation": ("referral_rate_reinvestigation",),
@@ -252,34 +193,65 @@ CONFIG_SOURCES: dict[str, tuple[str, ...]] = {
 }
 
 
+def levers_for(
+    inp: ScenarioInput, programme: config.Programme, *, current_plan: bool = False
+) -> Levers:
+    """The planning model's levers for a scenario: only what differs from config/programme.toml
+    (and the measurement) is a lever, so the configured scenario is the headline exactly.
+    ``current_plan`` names it as the model's current plan (its levers still apply)."""
+    attrition = (
+        None if inp.attrition_per_year == programme.attrition_per_year else inp.attrition_per_year
+    )
+    target = None if inp.target_date == programme.target_date else inp.target_date
+    name = Levers().name if current_plan else inp.name
+    return Levers(
+        name=name,
+        extra_officers=inp.extra_officers,
+        extra_from=inp.start_date if inp.extra_officers else None,
+        productivity=inp.productivity_per_fte,
+        abstraction_rate=inp.abstraction_rate,
+        attrition_per_year=attrition,
+        target=target,
+    )
+
+
+def measured_assumptions(plan: Plan) -> dict[str, tuple[Any, str]]:
+    """The measured assumptions of a plan: productivity and abstraction, with their sources."""
+    pace = plan.pace
+    window = f"the last {plan.window_weeks} week{'s' if plan.window_weeks != 1 else ''}"
+    return {
+        "productivity_per_fte": (
+            "measured" if pace is None else round(pace.per_available_fte, 4),
+            f"measured: completed assessments per available FTE-week over {window}, allowed "
+            "to drift (see docs/forecasting.md)",
+        ),
+        "abstraction_rate": (plan.abstraction.rate, plan.abstraction.source),
+    }
+
+
 def assumptions(
     inp: ScenarioInput,
-    baseline: Baseline | None = None,
+    plan: Plan | None = None,
     programme: config.Programme | None = None,
 ) -> list[tuple[str, Any, str]]:
     """Every assumption of a scenario as (name, value, source).
 
-    The source is the config/programme.toml source when the value is the configured one,
-    and "scenario input" when the planner changed it.
+    The source is the config/programme.toml source when the value is the configured one, the
+    measurement when it is measured, and "scenario input" when the planner changed it.
     """
     prog = programme if programme is not None else config.programme()
     rows: list[tuple[str, Any, str]] = [
         ("extra_officers", inp.extra_officers, SCENARIO_INPUT),
         ("start_date", inp.start_date, SCENARIO_INPUT),
     ]
-    if inp.productivity_per_fte is None:
-        measured = baseline.measured_productivity() if baseline is not None else None
-        window = f"the last {weeks_phrase(baseline.window_weeks)}" if baseline else "the window"
-        rows.append(
-            (
-                "productivity_per_fte",
-                measured if measured is not None else "measured",
-                f"measured: completed assessments per available FTE-week over {window}, "
-                "with its week-to-week variation",
-            )
-        )
-    else:
-        rows.append(("productivity_per_fte", inp.productivity_per_fte, SCENARIO_INPUT))
+    measured = measured_assumptions(plan) if plan is not None else {}
+    for name in ("productivity_per_fte", "abstraction_rate"):
+        value = getattr(inp, name)
+        if value is None:
+            shown, source = measured.get(name, ("measured", "measured from the snapshot"))
+            rows.append((name, shown, source))
+        else:
+            rows.append((name, value, SCENARIO_INPUT))
     for name, keys in CONFIG_SOURCES.items():
         value = getattr(inp, name)
         configured = tuple(getattr(prog, k) for k in keys if k in prog.sources)
@@ -289,11 +261,12 @@ def assumptions(
         sources = dict.fromkeys(prog.setting(k).source for k in keys) if matches else {}
         source = " / ".join(sources) if matches else SCENARIO_INPUT
         rows.append((name, value, source))
+    s = plan.built.settings if plan is not None else None
     rows.append(
         (
             "weeks_per_year_for_cost",
-            WEEKS_PER_YEAR,
-            "calendar: a cost for N weeks is loaded_cost_per_fte * N / 52",
+            s.weeks_per_year if s is not None else 52.0,
+            "a cost for N weeks is loaded_cost_per_fte * N / weeks a year (cost_weeks_per_year)",
         )
     )
     return rows
@@ -301,29 +274,22 @@ def assumptions(
 
 @dataclass(frozen=True, eq=False)
 class ScenarioResult:
-    """What a scenario means for dates, cost and downstream demand.
+    """A scenario's figures: the planning model's dates, chance and cost, and the demand.
 
-    Costs (£, loaded): ``cost_to_target`` / ``cost_to_completion`` are the EXTRA officers'
-    cost from their start date to the target date / to the P85 completion date;
-    ``team_cost_to_target`` / ``team_cost_to_completion`` are the whole team's (current team
-    with attrition, plus extra officers) from the snapshot date. Downstream figures are
-    expected counts: remaining * rate + referrals already made. ``investigator_fte`` is the
-    investigators needed to complete every reinvestigation within one year;
-    ``isvas_needed[c]`` is advisers needed at c cases each if every victim-support referral
-    were open at once (an upper bound).
-
-    ``projection``: one row per week ending from the week after the snapshot to the later of
-    the target and P95 weeks (PROJECTION_COLUMNS). ``expected_completions`` is the mean over
-    trials (zero once a trial is done); ``assessed_p85`` is the cumulative count reached with
-    85% confidence (the cautious line, the 15th percentile), ``assessed_p15`` the hopeful one.
+    Costs (£, loaded): ``cost_to_completion`` is the EXTRA officers' cost from their start to
+    the P85 date; ``team_cost_to_completion`` the whole team's (the model's cost to
+    completion at P85); ``cost_per_year`` the extra officers' cost a year. Downstream figures
+    are expected counts: remaining * rate + referrals already made. ``investigator_fte`` is
+    the investigators needed to complete every reinvestigation within one year;
+    ``isvas_needed[c]`` the advisers needed at c cases each if every victim-support referral
+    were open at once (an upper bound). ``plan`` is the model's answer itself.
     """
 
     name: str
     as_of: date
     target: date
-    status: Status
+    status: str
     message: str
-    projection: pd.DataFrame
     p50: date | None
     p85: date | None
     p95: date | None
@@ -332,86 +298,28 @@ class ScenarioResult:
     weeks_p95: int | None
     prob_by_target: float | None
     productivity_per_fte: float | None
-    week_counts: tuple[int, ...]
-    not_finished: int
-    cost_to_target: float
+    cost_per_year: float
     cost_to_completion: float | None
-    team_cost_to_target: float
     team_cost_to_completion: float | None
     reinvestigations: int
     investigator_fte: float
     safeguarding_referrals: int
     victim_support_referrals: int
     isvas_needed: dict[int, int]
+    plan: Plan
+
+    @property
+    def projection(self) -> pd.DataFrame:
+        """One row per week ending after the as-of date to the plan's horizon
+        (PROJECTION_COLUMNS): the expected team, expected completions (the mean over trials)
+        and cases assessed reached with 85%, 50% and 15% confidence (from the fan)."""
+        return projection(self.plan)
 
 
-@dataclass(frozen=True)
-class OfficersNeeded:
-    """Answer of ``officers_needed_with_reason``: a count (or None) and why."""
-
-    extra_officers: int | None
-    prob_by_target: float | None
-    reason: str
-
-
-def _productivity_sample(baseline: Baseline, inp: ScenarioInput) -> tuple[np.ndarray, str]:
-    """Per-FTE weekly productivity to bootstrap from, or an empty array and the reason."""
-    done = np.asarray(baseline.weekly_completions, dtype=np.float64)
-    fte = np.asarray(baseline.weekly_available_fte, dtype=np.float64)
-    staffed = fte > 0
-    ratios = done[staffed] / fte[staffed]
-    if inp.productivity_per_fte is not None:
-        if inp.productivity_per_fte == 0:
-            return np.zeros(0), "At zero productivity the work does not finish."
-        if ratios.size == 0 or ratios.mean() == 0:
-            return np.array([float(inp.productivity_per_fte)]), ""
-        return ratios * (inp.productivity_per_fte / ratios.mean()), ""
-    if baseline.window_weeks == 0:
-        return np.zeros(0), "Cannot forecast: there are no weekly completion counts to sample from."
-    if done.sum() == 0:
-        return np.zeros(0), (
-            "Cannot forecast: no assessments were completed in the last "
-            f"{weeks_phrase(baseline.window_weeks)}."
-        )
-    scale = done.sum() / fte.sum() / ratios.mean()
-    return ratios * scale, ""
-
-
-def fte_path(baseline: Baseline, inp: ScenarioInput, weeks: int) -> tuple[np.ndarray, np.ndarray]:
-    """Headcount FTE and available FTE for weeks 1..weeks after the snapshot."""
-    week = np.arange(1, weeks + 1)
-    current = baseline.current_fte * (1.0 - inp.attrition_per_year) ** ((week - 1) / WEEKS_PER_YEAR)
-    week_end_days = 7 * week - (inp.start_date - baseline.as_of).days
-    service_weeks = np.ceil(week_end_days / 7)  # k-th week in post; < 1 means not yet started
-    in_post = service_weeks >= 1
-    if inp.ramp_up_weeks == 0:
-        ramp = in_post.astype(np.float64)
-    else:
-        ramp = np.where(in_post, np.minimum(1.0, service_weeks / inp.ramp_up_weeks), 0.0)
-    headcount = current + inp.extra_officers * in_post
-    available = (current + inp.extra_officers * ramp) * (1.0 - inp.abstraction_rate)
-    return headcount, available
-
-
-def _extra_cost(inp: ScenarioInput, until: date) -> float:
-    """Extra officers' loaded cost from start_date to ``until``: n * cost * weeks / 52."""
-    weeks = max(0, (until - inp.start_date).days) / 7
-    return inp.extra_officers * inp.loaded_cost_per_fte * weeks / WEEKS_PER_YEAR
-
-
-def _current_team_cost(baseline: Baseline, inp: ScenarioInput, until: date) -> float:
-    """Current team's loaded cost from the snapshot to ``until``, with attrition, by week."""
-    weeks = max(0, (until - baseline.as_of).days) / 7
-    whole = math.floor(weeks)
-    no_extra = replace(inp, extra_officers=0)
-    headcount, _ = fte_path(baseline, no_extra, whole + 1)
-    fte_weeks = headcount[:whole].sum() + (weeks - whole) * headcount[whole]
-    return float(fte_weeks * inp.loaded_cost_per_fte / WEEKS_PER_YEAR)
-
-
-def _downstream(baseline: Baseline, inp: ScenarioInput) -> dict[str, Any]:
-    remaining = max(0, baseline.remaining)
-    so_far = baseline.referrals_so_far
+def downstream(position: Position, inp: ScenarioInput) -> dict[str, Any]:
+    """Expected reinvestigations, referrals and advocates: so far plus remaining x rate."""
+    remaining = max(0, position.remaining)
+    so_far = position.referrals_so_far
 
     def expected(rate: float, kind: str) -> int:
         return round(remaining * rate) + int(so_far.get(REFERRAL_OUTCOMES[kind], 0))
@@ -429,254 +337,90 @@ def _downstream(baseline: Baseline, inp: ScenarioInput) -> dict[str, Any]:
     }
 
 
-def _check_start(baseline: Baseline, inp: ScenarioInput) -> None:
-    if inp.start_date < baseline.as_of:
-        raise ValueError(
-            f"Scenario {inp.name!r}: start_date {inp.start_date} is before the snapshot date "
-            f"{baseline.as_of}; extra officers can start on the snapshot date or later"
-        )
+def message_for(plan: Plan) -> str:
+    """What the reader should know about a plan, in one line (why there is no date, notes)."""
+    parts = [plan.reason] if plan.reason else []
+    parts += [n for n in plan.notes if n]
+    return " ".join(parts)
 
 
-def _target_weeks(baseline: Baseline, inp: ScenarioInput) -> int:
-    return (inp.target_date - baseline.as_of).days // 7
-
-
-def run_scenario(baseline: Baseline, inp: ScenarioInput) -> ScenarioResult:
-    """Simulate the scenario: completion dates, chance of meeting the target, cost, demand."""
-    _check_start(baseline, inp)
-    as_of, target = baseline.as_of, inp.target_date
-    productivity, reason = _productivity_sample(baseline, inp)
-    notes: list[str] = []
-    if as_of > target:
-        notes.append(target_passed_message(target))
-    if inp.extra_officers and inp.start_date > target:
-        notes.append(
-            f"The extra officers start on {long_date(inp.start_date)}, after the target date; "
-            "they cannot help meet it."
-        )
-
-    def result(status: Status, message: str, **values: Any) -> ScenarioResult:
-        p85 = values.get("p85")
-        filled: dict[str, Any] = {
-            "projection": pd.DataFrame(columns=PROJECTION_COLUMNS),
-            "p50": None,
-            "p85": None,
-            "p95": None,
-            "weeks_p50": None,
-            "weeks_p85": None,
-            "weeks_p95": None,
-            "prob_by_target": None,
-            "productivity_per_fte": float(productivity.mean()) if productivity.size else None,
-            "week_counts": (),
-            "not_finished": 0,
-        }
-        filled.update(values)
-        extra_to_target = _extra_cost(inp, target)
-        extra_to_completion = _extra_cost(inp, p85) if p85 is not None else None
-        return ScenarioResult(
-            name=inp.name,
-            as_of=as_of,
-            target=target,
-            status=status,
-            message=" ".join(m for m in (message, *notes) if m),
-            cost_to_target=extra_to_target,
-            cost_to_completion=extra_to_completion,
-            team_cost_to_target=_current_team_cost(baseline, inp, target) + extra_to_target,
-            team_cost_to_completion=None
-            if p85 is None or extra_to_completion is None
-            else _current_team_cost(baseline, inp, p85) + extra_to_completion,
-            **_downstream(baseline, inp),
-            **filled,
-        )
-
-    if baseline.remaining <= 0:
-        return result(
-            "done",
-            DONE_MESSAGE,
-            p50=as_of,
-            p85=as_of,
-            p95=as_of,
-            weeks_p50=0,
-            weeks_p85=0,
-            weeks_p95=0,
-            prob_by_target=1.0 if as_of <= target else None,
-        )
-    if productivity.size == 0:
-        status: Status = "not_converging" if inp.productivity_per_fte == 0 else "cannot_forecast"
-        return result(status, reason)
-    _, available_max = fte_path(baseline, inp, inp.max_weeks)
-    if not available_max.any():
-        return result("not_converging", "With no available officers the work does not finish.")
-
-    trials = inp.trials
-    rng = np.random.default_rng(inp.seed)
-
-    def draw(start: int, n: int) -> np.ndarray:
-        draws = sample_weekly(productivity, trials, n, rng)
-        return draws * _fte_slice(baseline, inp, available_max, start, n)
-
-    sim = simulate_completion(baseline.remaining, draw, trials, inp.max_weeks, keep_paths=True)
-    counts, not_finished = week_counts(sim.weeks)
-    quantiles = {c: weeks_quantile(sim.weeks, c) for c in (0.50, 0.85, 0.95)}
-    assert sim.cumulative is not None
-
-    def when(weeks: int | None) -> date | None:
-        return None if weeks is None else as_of + timedelta(days=7 * weeks)
-
-    return result(
-        "ok",
-        unfinished_note(not_finished, trials, inp.max_weeks),
-        projection=_projection(baseline, inp, sim.cumulative, quantiles[0.95]),
-        p50=when(quantiles[0.50]),
-        p85=when(quantiles[0.85]),
-        p95=when(quantiles[0.95]),
-        weeks_p50=quantiles[0.50],
-        weeks_p85=quantiles[0.85],
-        weeks_p95=quantiles[0.95],
-        prob_by_target=0.0
-        if as_of > target
-        else prob_within(sim.weeks, _target_weeks(baseline, inp)),
-        week_counts=counts,
-        not_finished=not_finished,
+def result_from_plan(inp: ScenarioInput, plan: Plan, position: Position) -> ScenarioResult:
+    """A scenario's result: the model's plan for its levers, with the demand figures."""
+    dated = plan.status in ("ok", "done")
+    c = plan.cost
+    pace = plan.pace
+    productivity = (
+        inp.productivity_per_fte
+        if inp.productivity_per_fte is not None
+        else (None if pace is None else pace.per_available_fte)
+    )
+    return ScenarioResult(
+        name=inp.name,
+        as_of=plan.as_of,
+        target=plan.target,
+        status=plan.status,
+        message=message_for(plan),
+        p50=plan.p50 if dated else None,
+        p85=plan.p85 if dated else None,
+        p95=plan.p95 if dated else None,
+        weeks_p50=plan.weeks_p50,
+        weeks_p85=plan.weeks_p85,
+        weeks_p95=plan.weeks_p95,
+        prob_by_target=plan.prob_by_target,
+        productivity_per_fte=productivity,
+        cost_per_year=inp.extra_officers * inp.loaded_cost_per_fte,
+        cost_to_completion=None if c is None or not dated else c.extra_to_p85,
+        team_cost_to_completion=None if c is None or not dated else c.to_p85,
+        plan=plan,
+        **downstream(position, inp),
     )
 
 
-def _fte_slice(
-    baseline: Baseline, inp: ScenarioInput, available: np.ndarray, start: int, n: int
-) -> np.ndarray:
-    """Available FTE for weeks start+1 .. start+n, extending the precomputed path if needed."""
-    if start + n <= available.size:
-        return available[start : start + n]
-    return fte_path(baseline, inp, start + n)[1][start:]
-
-
-def _projection(
-    baseline: Baseline, inp: ScenarioInput, cumulative: np.ndarray, weeks_p95: int | None
-) -> pd.DataFrame:
-    """One row per week ending from the snapshot to the later of the target and P95 dates."""
-    simulated = cumulative.shape[1]
-    horizon = max(1, _target_weeks(baseline, inp), weeks_p95 or simulated)
-    horizon = min(horizon, inp.max_weeks)
-    capped = np.minimum(cumulative[:, :horizon], baseline.remaining)
-    if horizon > simulated:  # every trial had finished (or stopped) by the last simulated week
-        capped = np.concatenate(
-            [capped, np.repeat(capped[:, -1:], horizon - simulated, axis=1)], axis=1
-        )
-    headcount, available = fte_path(baseline, inp, horizon)
-    mean_cumulative = capped.mean(axis=0)
-    frame = pd.DataFrame(
+def projection(plan: Plan) -> pd.DataFrame:
+    """The weekly projection of a plan (PROJECTION_COLUMNS), weeks 1..horizon."""
+    if plan.sim is None or plan.status not in ("ok", "not_converging"):
+        return pd.DataFrame(columns=PROJECTION_COLUMNS)
+    n = plan.horizon()
+    fan = plan.fan(n).iloc[1:].reset_index(drop=True)
+    staff = plan.staffing(n)
+    expected = plan.completions(n).mean(axis=0)
+    return pd.DataFrame(
         {
-            "week_ending": [baseline.as_of + timedelta(days=7 * w) for w in range(1, horizon + 1)],
-            "headcount_fte": headcount,
-            "available_fte": available,
-            "expected_completions": np.diff(mean_cumulative, prepend=0.0),
+            "week_ending": list(fan["week_ending"]),
+            "headcount_fte": staff["headcount_fte"].to_numpy(),
+            "available_fte": staff["available_fte"].to_numpy(),
+            "expected_completions": np.asarray(expected, dtype=np.float64),
+            # assessed_p85: reached with 85% confidence, the cautious (low) line
+            "assessed_p85": fan["assessed_p85"].to_numpy(),
+            "assessed_p50": fan["assessed_p50"].to_numpy(),
+            "assessed_p15": fan["assessed_p15"].to_numpy(),
         }
-    )
-    bands = reached_with_each(capped, (0.85, 0.50, 0.15), axis=0)
-    for column, band in zip(("assessed_p85", "assessed_p50", "assessed_p15"), bands, strict=True):
-        frame[column] = baseline.assessed + band
-    return frame[PROJECTION_COLUMNS]
+    )[PROJECTION_COLUMNS]
 
 
-def officers_needed_with_reason(
-    baseline: Baseline,
-    inp: ScenarioInput,
-    confidence: float = 0.85,
-    max_extra: int = 500,
-) -> OfficersNeeded:
-    """Smallest number of extra officers from inp.start_date that meets the target with at
-    least ``confidence``; None, with the reason, if none up to ``max_extra`` does.
-
-    Uses the draws of ``run_scenario`` (same seed), so ``run_scenario`` with the answer gives
-    prob_by_target >= confidence and with one fewer gives less.
-    """
-    _check_start(baseline, inp)
-    target = inp.target_date
-    if baseline.remaining <= 0:
-        return OfficersNeeded(0, 1.0, DONE_MESSAGE)
-    target_weeks = _target_weeks(baseline, inp)
-    if target_weeks < 1:
-        if baseline.as_of > target:
-            return OfficersNeeded(None, 0.0, target_passed_message(target))
-        return OfficersNeeded(
-            None,
-            0.0,
-            f"The target date ({long_date(target)}) is less than a week after the snapshot.",
-        )
-    productivity, reason = _productivity_sample(baseline, inp)
-    if productivity.size == 0:
-        return OfficersNeeded(None, None, reason)
-
-    rng = np.random.default_rng(inp.seed)
-    draws = draw_schedule(productivity, inp.trials, target_weeks, rng)
-    needed = math.ceil(confidence * inp.trials - 1e-9)
-
-    def prob(extra: int) -> tuple[bool, float]:
-        _, available = fte_path(baseline, replace(inp, extra_officers=extra), target_weeks)
-        total = np.cumsum(draws * available, axis=1)[:, -1]
-        hits = int((total >= baseline.remaining - REACH_TOLERANCE).sum())
-        return hits >= needed, hits / inp.trials
-
-    ok, p = prob(0)
-    if ok:
-        return OfficersNeeded(0, p, "The current team meets the target without extra officers.")
-    ok, p = prob(max_extra)
-    if not ok:
-        pct = f"{confidence:.0%}"
-        if inp.start_date >= target:
-            why = (
-                f"Extra officers starting on {long_date(inp.start_date)} start after the target "
-                f"date ({long_date(target)})."
-            )
-        elif inp.start_date + timedelta(weeks=inp.ramp_up_weeks) > target:
-            why = (
-                f"Extra officers starting on {long_date(inp.start_date)} would not reach full "
-                f"productivity ({weeks_phrase(inp.ramp_up_weeks)}) before the target date "
-                f"({long_date(target)})."
-            )
-        else:
-            why = f"Even {max_extra} extra officers would not be enough."
-        return OfficersNeeded(
-            None, p, f"{why} No number up to {max_extra} meets the target with {pct} confidence."
-        )
-    low, high = 0, max_extra  # low fails, high succeeds
-    best_p = p
-    while high - low > 1:
-        middle = (low + high) // 2
-        ok, p = prob(middle)
-        if ok:
-            high, best_p = middle, p
-        else:
-            low = middle
-    return OfficersNeeded(
-        high,
-        best_p,
-        f"{high} extra officers from {long_date(inp.start_date)} meet the target with "
-        f"{best_p:.0%} confidence; {high - 1} would not.",
-    )
-
-
-def officers_needed(
-    baseline: Baseline,
-    inp: ScenarioInput,
-    confidence: float = 0.85,
-    max_extra: int = 500,
-) -> int | None:
-    """Smallest number of extra officers meeting the target with ``confidence``, or None.
-
-    The reason for None is in ``officers_needed_with_reason``.
-    """
-    return officers_needed_with_reason(baseline, inp, confidence, max_extra).extra_officers
+def completion_curve(plan: Plan) -> pd.DataFrame:
+    """The chance of having finished by each week: week_ending, share (from the week before
+    the first trial finishes)."""
+    dist = plan.distribution()
+    if dist.empty:
+        return pd.DataFrame(columns=["week_ending", "share"])
+    first = dist["week_ending"].iloc[0] - timedelta(weeks=1)
+    start = max(first, plan.as_of)
+    weeks = (dist["week_ending"].iloc[-1] - start).days // 7
+    days = [start + timedelta(weeks=k) for k in range(weeks + 1)]
+    share = pd.Series(dist["cumulative_share"].to_numpy(), index=list(dist["week_ending"]))
+    filled = share.reindex(days).ffill().fillna(0.0)
+    return pd.DataFrame({"week_ending": days, "share": filled.to_numpy()})
 
 
 __all__ = [
-    "Baseline",
-    "OfficersNeeded",
+    "Position",
     "ScenarioInput",
     "ScenarioResult",
     "assumptions",
-    "fte_path",
-    "officers_needed",
-    "officers_needed_with_reason",
-    "run_scenario",
+    "completion_curve",
+    "downstream",
+    "levers_for",
+    "projection",
+    "result_from_plan",
 ]

@@ -90,7 +90,7 @@ def ramp_shares(starts: np.ndarray, week_ending: np.ndarray, ramp_weeks: int) ->
 
 def seasonal_rates(seasons: tuple[Seasonal, ...], week_ending: np.ndarray) -> np.ndarray:
     """Per week, the highest rate of a seasonal stretch covering most of its working days."""
-    out = np.zeros(week_ending.size)
+    out: np.ndarray = np.zeros(week_ending.size)
     if not seasons:
         return out
     days = week_ending[:, None] - np.arange(7)[None, :] * DAY
@@ -175,6 +175,8 @@ class Staffing:
         survive = (1.0 - weekly) ** np.arange(0, weeks + 1)
         left_in = survive[:-1] - survive[1:]  # share leaving in week 1, 2, ...
         d = np.arange(weeks)
+        gone: np.ndarray
+        gone_effective: np.ndarray
         if self.replacement_weeks is None:
             gone, gone_effective = np.ones(weeks), np.ones(weeks)
         else:

@@ -8,6 +8,8 @@ from datetime import date
 
 import pandas as pd
 
+from reassess.model.plan import Capacity
+
 # The window over which recent completions, availability and hours per case are measured.
 RECENT_WEEKS = 4
 # How many weeks the team-by-week completions heatmap covers.
@@ -17,7 +19,6 @@ FALLBACK_HORIZON_WEEKS = 12
 # The settings in config/programme.toml the capacity figures depend on, shown beside them.
 ASSUMPTIONS = (
     "productive_hours_per_fte_week",
-    "abstraction_rate",
     "overload_open_cases",
     "idle_weeks",
 )
@@ -35,26 +36,6 @@ class WorkloadTotals:
     completed_recent: int
     officers_overloaded: int
     officers_idle: int
-
-
-@dataclass(frozen=True)
-class CapacityDemand:
-    """Hours the team can give over a horizon, against the hours the remaining cases need."""
-
-    horizon_weeks: int
-    available_fte: float
-    fte_weeks: float
-    productive_hours_per_fte_week: float
-    capacity_hours: float
-    remaining_cases: int
-    recent_cases: int
-    hours_per_case: float | None
-    demand_hours: float | None
-    gap_hours: float | None  # capacity minus demand: negative is a shortfall
-
-    @property
-    def shortfall(self) -> bool:
-        return self.gap_hours is not None and self.gap_hours < 0
 
 
 def workload_totals(teams: pd.DataFrame) -> WorkloadTotals:
@@ -88,36 +69,6 @@ def planning_horizon_weeks(
     return max(1, math.ceil(days / 7)) if days > 0 else fallback
 
 
-def capacity_vs_demand(
-    *,
-    available_fte: float,
-    horizon_weeks: int,
-    productive_hours_per_fte_week: float,
-    remaining_cases: int,
-    recent_hours: float,
-    recent_cases: int,
-) -> CapacityDemand:
-    """Capacity = available FTE x weeks x productive hours; demand = remaining cases x recent hours per case."""
-    if horizon_weeks < 1:
-        raise ValueError(f"the planning horizon must be at least one week; got {horizon_weeks}")
-    fte_weeks = available_fte * horizon_weeks
-    capacity = fte_weeks * productive_hours_per_fte_week
-    per_case = recent_hours / recent_cases if recent_cases > 0 else None
-    demand = remaining_cases * per_case if per_case is not None else None
-    return CapacityDemand(
-        horizon_weeks=horizon_weeks,
-        available_fte=available_fte,
-        fte_weeks=fte_weeks,
-        productive_hours_per_fte_week=productive_hours_per_fte_week,
-        capacity_hours=capacity,
-        remaining_cases=remaining_cases,
-        recent_cases=recent_cases,
-        hours_per_case=per_case,
-        demand_hours=demand,
-        gap_hours=None if demand is None else capacity - demand,
-    )
-
-
 def abstraction_share(weekly: pd.DataFrame) -> float | None:
     """FTE days abstracted as a share of FTE days in post, over `workload_abstraction_weekly` rows."""
     if weekly.empty:
@@ -137,16 +88,24 @@ def definitions_note(overload: int, idle_weeks: int) -> str:
     )
 
 
-def capacity_note(cd: CapacityDemand) -> str:
-    """How capacity and demand were worked out, as markdown bullet points."""
-    per_case = "—" if cd.hours_per_case is None else f"{cd.hours_per_case:.2f}"
+def capacity_note(cap: Capacity, abstraction: str) -> str:
+    """How the planning model's capacity and demand were worked out, as markdown bullet points."""
+    per_case = (
+        "—"
+        if not cap.demand_hours or not cap.demand_cases
+        else (f"{cap.demand_hours / cap.demand_cases:.2f}")
+    )
+    needed = "—" if cap.available_fte_needed is None else f"{cap.available_fte_needed:,.1f}"
     return (
-        f"- **Capacity** = {cd.available_fte:,.2f} available FTE × {cd.horizon_weeks} weeks "
-        f"= {cd.fte_weeks:,.1f} FTE-weeks, × {cd.productive_hours_per_fte_week:g} productive "
-        "hours per FTE-week.\n"
-        f"- **Demand** = {cd.remaining_cases:,} cases not yet assessed × {per_case} hours per "
-        f"case (recorded hours on the {cd.recent_cases:,} assessments completed in the last "
-        f"{RECENT_WEEKS} weeks).\n"
-        "- Officers in post stay for the whole horizon at their recent availability: no joiners, "
-        "leavers or ramp-up. QA and reinvestigation time are not included."
+        f"- **Capacity** = the team the planning model expects in post for the next {cap.weeks} "
+        f"weeks (starters, leavers, attrition and booked leave), {cap.available_fte_weeks:,.1f} "
+        f"available FTE-weeks (on average {cap.available_fte:,.1f} FTE; abstraction {abstraction}), "
+        f"at the measured pace of {cap.pace:.2f} assessments per effective FTE-week: "
+        f"{cap.capacity_cases:,.0f} cases; in hours, × {cap.productive_hours_per_fte_week:g} "
+        "productive hours per FTE-week.\n"
+        f"- **Demand** = the cases not yet assessed plus the expected growth of scope: "
+        f"{cap.demand_cases:,.0f} cases; in hours, × {per_case} recorded hours per recent case.\n"
+        f"- **Available FTE needed** on average to finish the demand in {cap.weeks} weeks at the "
+        f"measured pace: {needed}. The same model gives every date and head-count in the app; "
+        "the extra officers needed with 85% confidence are on the resources page."
     )

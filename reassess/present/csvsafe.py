@@ -33,6 +33,14 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_safe_csv(frame: pd.DataFrame) -> bytes:
-    """The frame as UTF-8 CSV (with a BOM, so Excel reads the encoding), formula-safe."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+def to_safe_csv(frame: pd.DataFrame, marking: str | None = None) -> bytes:
+    """The frame as UTF-8 CSV (with a BOM, so Excel reads the encoding), formula-safe.
+
+    With a `marking`, the file's first line is the marking as a comment ("# OFFICIAL-SENSITIVE
+    · SYNTHETIC DATA"); the header row follows. A script skips it with `skiprows=1` (pandas) or
+    by reading past one line (docs/operations.md, "Exported files").
+    """
+    body = safe_frame(frame).to_csv(index=False)
+    if marking is not None:
+        body = f"# {marking}\n{body}"
+    return body.encode("utf-8-sig")

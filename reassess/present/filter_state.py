@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from reassess.extract.contract import BCUS, CATEGORIES, EARLIEST_REPORTED, PRIORITIES
 from reassess.present.vocabulary import DIMENSION_LABELS, value_label
@@ -27,6 +27,12 @@ URL_KEYS = ("cat", "bcu", "years", "prio", "by", "rows", "cols")
 WIDGET_KEYS = ("f_cat", "f_bcu", "f_years", "f_prio", "by", "xrows", "xcols")
 
 MAX_SHOWN_CHARS = 40
+
+
+class WidgetValues(Protocol):
+    """What the filter bar's widget values are read from: st.session_state, or a dict in tests."""
+
+    def get(self, key: str, /) -> Any: ...
 
 
 def year_bounds(as_of: date) -> tuple[int, int]:
@@ -120,7 +126,7 @@ class FilterState:
         }
 
     @classmethod
-    def from_widgets(cls, values: Mapping[str, Any], bounds: tuple[int, int]) -> FilterState:
+    def from_widgets(cls, values: WidgetValues, bounds: tuple[int, int]) -> FilterState:
         """The state the widgets show (keys missing from `values` take their defaults)."""
         default = cls()
         years_raw = values.get("f_years")

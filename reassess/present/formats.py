@@ -64,3 +64,12 @@ def horizon_phrase(max_weeks: int) -> str:
         years = max_weeks // 52
         return "1 year" if years == 1 else f"{years} years"
     return f"{max_weeks} weeks"
+
+
+def chance(p: float) -> str:
+    """A probability in words a reader can take in: '35%', 'less than 1%', 'more than 99%'."""
+    if 0 < p < 0.005:
+        return "less than 1%"
+    if 0.995 <= p < 1:
+        return "more than 99%"
+    return f"{p:.0%}"

@@ -121,8 +121,13 @@ AUDIT_ACTION_LABELS = {
     "export": "Export",
     "scenario_save": "Scenario saved",
     "scenario_delete": "Scenario deleted",
+    "scenario_overwrite": "Scenario replaced",
     "sign_in": "Signed in",
     "access_denied": "Access refused",
+    "delivery": "Pack or alerts delivered",
+    "delivery_failed": "Delivery failed (owed, retried next run)",
+    "alert_raised": "Alert raised",
+    "alert_resolved": "Alert resolved",
 }
 CHANGE_LABELS = {
     "added": "Cases added to scope",
@@ -216,11 +221,15 @@ COLUMN_LABELS = {
     "allocated": "Allocated, not started",
     "awaiting_qa": "Awaiting QA",
     "qa_signed_off": "QA signed off",
+    "throughput_4w": "Weekly pace (last 4 weeks)",
+    "required_weekly": "Weekly pace needed",
     "available_fte": "Available FTE",
     "fte_in_post": "FTE in post",
     "officers_in_post": "Officers in post",
     "open_cases": "Open cases",
     "days_in_assessment": "Days in assessment",
+    "change": "Change",
+    "previous_status": "Status before",
     "age_days": "Days since allocation",
 }
 """Column headers, for every table a person reads (one heading per column code)."""
@@ -281,3 +290,21 @@ def value_label(dimension: str, value: Any) -> str:
 def labeller(dimension: str) -> Callable[[Any], str]:
     """A format function for a widget listing values of a dimension."""
     return lambda value: value_label(dimension, value)
+
+
+# The planning model's figures as a reader sees them (overview, scenarios, resources, briefing).
+FORECAST_LABELS = {
+    "p50": "Finish, median (P50)",
+    "p85": "Finish, 85% confidence (P85)",
+    "p95": "Finish, 95% confidence (P95)",
+    "prob_by_target": "Chance of finishing by the target",
+    "cost_to_p85": "Cost to completion (P85)",
+    "chance_by": "Chance of finishing by",
+}
+MOVEMENT_LABELS = {
+    "time": "Weeks passing",
+    "scope": "Scope",
+    "pace": "Pace",
+    "staffing": "Staffing",
+}
+"""Why the P85 date moved: the parts of reassess.model.movement.Movement."""

@@ -23,7 +23,7 @@ from reassess.extract.history import (
     case_change_warnings,
     reinvestigation_change_warnings,
 )
-from reassess.extract.issues import ExtractError, Issue, refused
+from reassess.extract.issues import ExtractError, Issue, file_issue, refused
 from reassess.extract.limits import Limits, limits
 from reassess.extract.read import Extract, load_rows, read_extract
 from reassess.extract.validate import Validated, validate
@@ -132,11 +132,8 @@ def ingest(
     if final.exists() and not replace:
         raise SnapshotExists(
             [
-                Issue(
+                file_issue(
                     str(final),
-                    None,
-                    None,
-                    None,
                     f"a snapshot for {as_of.isoformat()} already exists and snapshots are never "
                     "overwritten; run again with --replace to supersede it (the old file is kept "
                     "beside the new one)",
@@ -357,11 +354,8 @@ def _publish(tmp: Path, final: Path, replace: bool) -> Path | None:
         except FileExistsError:
             raise SnapshotExists(
                 [
-                    Issue(
+                    file_issue(
                         str(final),
-                        None,
-                        None,
-                        None,
                         "another ingest wrote this snapshot while this one ran; nothing was overwritten",
                         "exists",
                     )

@@ -34,368 +34,104 @@ typed, required for a drill-down). Never case data: every text field has a lengt
 field holding what looks like a list of case or officer references (three or more tokens such as
 `SYN-2010-00001` or `PPO-0004`) is refused. That check is a safety net, not a proof: callers
 pass names of things, never their contents.
+
+The parts: `audit_events` (what a record may hold), `audit_keys` (signing), `audit_chain`
+(verification and anchors); this module writes and reads the files.
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
-import hmac
 import json
 import os
-import re
-import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reassess.access import ROLES
 from reassess.config import Settings
+from reassess.store.audit_chain import (
+    ANCHOR_RE,
+    Anchor,
+    ChainProblem,
+    Verification,
+    _complete_lines,
+    _newest_line,
+    _sealed_lines,
+    _verify_file,
+    _verify_seal,
+    _verify_signatures,
+    genesis,
+)
+from reassess.store.audit_events import (
+    ACTIONS,
+    COLUMNS,
+    FILE_RE,
+    MAX_DETAIL,
+    MAX_FILTERS,
+    MAX_PAGE,
+    MAX_REASON,
+    MAX_USER,
+    MIN_REASON,
+    NO_ROLE,
+    PAGE_RE,
+    AuditError,
+    AuditEvent,
+    AuditKeyMissing,
+    InvalidAuditEvent,
+    _os_message,
+    filters_json,
+    looks_like_case_refs,
+    utc_now,
+)
+from reassess.store.audit_keys import (
+    KEY_ENV,
+    OLD_KEYS_ENV,
+    AuditKey,
+    _seal_text,
+    _sha,
+    _signed_body,
+    load_keys,
+)
 
 if TYPE_CHECKING:  # pandas is imported where frames are made, so writers start quickly
     import pandas as pd
 
-ACTIONS = (
-    "page_view",
-    "drilldown",
-    "export",
-    "scenario_save",
-    "scenario_delete",
-    "sign_in",
-    "access_denied",
-)
-NO_ROLE = "none"  # an identity that signed in but has no role (access_denied, sign_in)
-SCHEMA_VERSION = 1
+__all__ = [
+    "ACTIONS",
+    "ANCHOR_RE",
+    "KEY_ENV",
+    "MAX_DETAIL",
+    "MAX_FILTERS",
+    "MAX_PAGE",
+    "MAX_REASON",
+    "MAX_USER",
+    "MIN_REASON",
+    "NO_ROLE",
+    "OLD_KEYS_ENV",
+    "PAGE_RE",
+    "Anchor",
+    "AuditError",
+    "AuditEvent",
+    "AuditKey",
+    "AuditKeyMissing",
+    "AuditLog",
+    "ChainProblem",
+    "InvalidAuditEvent",
+    "Verification",
+    "_verify_file",
+    "default_range",
+    "filters_json",
+    "genesis",
+    "load_keys",
+    "looks_like_case_refs",
+    "open_trail",
+    "select",
+    "utc_now",
+]
 
-MAX_USER = 254  # the longest e-mail address
-MAX_PAGE = 40
-MAX_FILTERS = 2_000
-MAX_DETAIL = 200
-MAX_REASON = 500
-MIN_REASON = 10  # a drill-down needs a stated reason of at least this many characters
-MAX_REF_LIKE = 2  # more tokens that look like case/officer references than this are refused
-
-FILE_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.jsonl$")
-PAGE_RE = re.compile(r"^[a-z0-9_]*$")
-REF_LIKE_RE = re.compile(r"(?<![\w/-])[A-Za-z]{2,}[-/_][\w/-]*\d{3,}(?![\w/-])")
-CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
-COLUMNS = (
-    "at",
-    "user",
-    "role",
-    "action",
-    "page",
-    "snapshot",
-    "filters",
-    "detail",
-    "reason",
-    "rows",
-)
-
-
-class AuditError(Exception):
-    """The audit trail could not be written or read; case-level data must not be shown."""
-
-
-class AuditKeyMissing(AuditError):
-    """Real data, and no audit key to sign records with: nothing may be shown."""
-
-
-class InvalidAuditEvent(AuditError, ValueError):
-    """An audit event breaks a rule (unknown action, too long, looks like case data ...)."""
-
-
-def utc_now() -> datetime:
-    """The wall clock in UTC (the audit records real time, not the snapshot's as-of date)."""
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class AuditEvent:
-    """One thing a person did on the dashboard. Holds names of things, never case data."""
-
-    user: str
-    role: str
-    action: str
-    page: str = ""
-    snapshot: date | None = None
-    filters: str = "{}"  # JSON object as text, e.g. '{"bcu": "CE", "compare": "2026-02-27"}'
-    detail: str = ""  # what was exported or opened: "briefing.pdf", "categories_cases"
-    reason: str = ""  # the reason the user typed (required for a drill-down)
-    rows: int | None = None  # how many rows a drill-down or export held
-    at: datetime = field(default_factory=utc_now)
-
-    def __post_init__(self) -> None:
-        problems = list(_problems(self))
-        if problems:
-            raise InvalidAuditEvent(
-                f"audit event {self.action!r} by {self.user[:60]!r} refused: " + "; ".join(problems)
-            )
-        if self.at.tzinfo is None:
-            object.__setattr__(self, "at", self.at.replace(tzinfo=UTC))
-        else:
-            object.__setattr__(self, "at", self.at.astimezone(UTC))
-
-    def to_record(self) -> dict[str, Any]:
-        """The event as the JSON object stored in the file (without `prev`)."""
-        return {
-            "v": SCHEMA_VERSION,
-            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z"),
-            "user": self.user,
-            "role": self.role,
-            "action": self.action,
-            "page": self.page,
-            "snapshot": self.snapshot.isoformat() if self.snapshot else None,
-            "filters": self.filters,
-            "detail": self.detail,
-            "reason": self.reason,
-            "rows": self.rows,
-        }
-
-
-def filters_json(filters: dict[str, Any] | None) -> str:
-    """Filters as the canonical JSON text an AuditEvent stores (sorted keys, compact)."""
-    return json.dumps(filters or {}, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def looks_like_case_refs(text: str) -> bool:
-    """Whether text holds more than MAX_REF_LIKE tokens shaped like case or officer references."""
-    return len(set(REF_LIKE_RE.findall(text))) > MAX_REF_LIKE
-
-
-def _problems(e: AuditEvent) -> Iterator[str]:
-    if e.action not in ACTIONS:
-        yield f"action must be one of {', '.join(ACTIONS)}"
-    if e.role not in ROLES and e.role != NO_ROLE:
-        yield f"role must be one of {', '.join(ROLES)} or {NO_ROLE!r}"
-    if not isinstance(e.at, datetime):
-        yield "at must be a datetime"
-    if e.snapshot is not None and not isinstance(e.snapshot, date):
-        yield "snapshot must be a date or None"
-    if e.rows is not None and (
-        not isinstance(e.rows, int) or isinstance(e.rows, bool) or e.rows < 0
-    ):
-        yield "rows must be a count (an int >= 0) or None"
-    for name, value, cap in (
-        ("user", e.user, MAX_USER),
-        ("page", e.page, MAX_PAGE),
-        ("filters", e.filters, MAX_FILTERS),
-        ("detail", e.detail, MAX_DETAIL),
-        ("reason", e.reason, MAX_REASON),
-    ):
-        if not isinstance(value, str):
-            yield f"{name} must be text"
-            continue
-        if len(value) > cap:
-            yield f"{name} is {len(value):,} characters; at most {cap:,}"
-        if CONTROL_RE.search(value):
-            yield f"{name} holds control characters"
-        if name in ("filters", "detail", "reason") and looks_like_case_refs(value):
-            yield (
-                f"{name} looks like a list of case or officer references; the audit records "
-                "what was opened and why, never the cases themselves"
-            )
-    if isinstance(e.user, str) and not e.user.strip():
-        yield "user must not be empty"
-    if isinstance(e.page, str) and not PAGE_RE.match(e.page):
-        yield "page must be a page id (lower-case letters, digits, _)"
-    if isinstance(e.filters, str):
-        try:
-            parsed = json.loads(e.filters)
-        except ValueError:
-            parsed = None
-        if not isinstance(parsed, dict):
-            yield "filters must be a JSON object as text"
-    if e.action == "drilldown" and (
-        not isinstance(e.reason, str) or len(e.reason.strip()) < MIN_REASON
-    ):
-        yield f"a drill-down needs a reason of at least {MIN_REASON} characters"
-
-
-@dataclass(frozen=True)
-class ChainProblem:
-    """One line of one audit file that breaks the chain."""
-
-    file: str
-    line: int
-    problem: str
-
-    def __str__(self) -> str:
-        return f"{self.file}, line {self.line}: {self.problem}"
-
-
-@dataclass(frozen=True)
-class Verification:
-    """The result of checking every audit file's hash chain."""
-
-    files: int
-    records: int
-    problems: tuple[ChainProblem, ...]
-    signed: int = 0  # records carrying a signature (checked when keyed)
-    keyed: bool = False  # whether the verifying side held the audit key
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def summary(self) -> str:
-        records = f"{self.records:,} record{'' if self.records == 1 else 's'}"
-        files = f"{self.files:,} file{'' if self.files == 1 else 's'}"
-        if self.ok and self.keyed:
-            return f"Audit chain intact and every signature and seal checks: {records} in {files}."
-        if self.ok:
-            unsigned = self.records - self.signed
-            what = (
-                f"{self.signed:,} of them signed, whose signatures cannot be checked"
-                if self.signed
-                else "none of them signed"
-            )
-            return (
-                f"Audit chain intact: {records} in {files}, {what}. Without the audit key this "
-                "cannot prove that no line was edited and the rest re-chained, or that the "
-                "newest lines were not removed: set REASSESS_AUDIT_KEY to check the signatures"
-                + (f" ({unsigned:,} unsigned)." if self.signed and unsigned else ".")
-            )
-        return (
-            f"Audit chain BROKEN: {len(self.problems):,} problem(s) in {records} across {files}; "
-            f"the first is {self.problems[0]}."
-        )
-
-
-ANCHOR_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}\.jsonl):([1-9]\d*):([0-9a-f]{64})$")
-
-
-@dataclass(frozen=True)
-class Anchor:
-    """A line of the audit trail recorded elsewhere: file, line number (from 1), its SHA-256."""
-
-    file: str
-    line: int
-    sha256: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.sha256}"
-
-    @classmethod
-    def parse(cls, text: str) -> Anchor:
-        """An anchor as `audit --head` prints it; ValueError with the expected form otherwise."""
-        m = ANCHOR_RE.match(text.strip())
-        if not m:
-            raise ValueError(
-                f"{text!r} is not an audit anchor; expected FILE:LINE:SHA256 as printed by "
-                "`python -m reassess audit --head`, e.g. 2026-06-26.jsonl:42:<64 hex digits>"
-            )
-        return cls(m.group(1), int(m.group(2)), m.group(3))
-
-    def check(self, path: Path) -> ChainProblem | None:
-        """None when the anchored line is in ``path`` unchanged; the problem otherwise."""
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return ChainProblem(
-                self.file, self.line, "the file is gone, but an anchor recorded this line in it"
-            )
-        except OSError as exc:
-            return ChainProblem(self.file, 0, _os_message("read", path, exc))
-        lines = _complete_lines(raw)
-        if len(lines) < self.line:
-            return ChainProblem(
-                self.file,
-                self.line,
-                f"the file now has {len(lines):,} complete line(s): lines recorded by an anchor "
-                "were removed",
-            )
-        if _sha(lines[self.line - 1]) != self.sha256:
-            return ChainProblem(
-                self.file, self.line, "the line differs from the one its anchor recorded"
-            )
-        return None
-
-
-def genesis(day: date) -> str:
-    """The `prev` of the first line of a day's file: bound to the file's date."""
-    return _sha(f"reassess-audit:{day.isoformat()}".encode())
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-MIN_KEY_CHARS = 32
 SEAL_FORMAT = ".{day}.seal"
-
-
-@dataclass(frozen=True)
-class AuditKey:
-    """A secret for signing audit records; `kid` names it in each record (never the secret)."""
-
-    secret: bytes = field(repr=False)
-    source: str
-
-    def __post_init__(self) -> None:
-        if len(self.secret) < MIN_KEY_CHARS:
-            raise AuditError(
-                f"the audit key from {self.source} is {len(self.secret)} characters; use at "
-                f"least {MIN_KEY_CHARS} random characters (e.g. `python -c 'import secrets; "
-                "print(secrets.token_hex(32))'`)"
-            )
-
-    @property
-    def kid(self) -> str:
-        """A short public name for the key: the first 12 hex digits of a hash of it."""
-        return _sha(b"reassess-audit-kid:" + self.secret)[:12]
-
-    def sign(self, data: bytes) -> str:
-        return hmac.new(self.secret, data, hashlib.sha256).hexdigest()
-
-
-KEY_ENV = "REASSESS_AUDIT_KEY"
-OLD_KEYS_ENV = "REASSESS_AUDIT_OLD_KEYS"
-
-
-def load_keys(
-    environ: Mapping[str, str], secrets_file: Path | None = None
-) -> tuple[AuditKey | None, tuple[AuditKey, ...]]:
-    """The signing key and earlier keys, from the environment, else `[audit]` in the secrets file.
-
-    REASSESS_AUDIT_KEY / `key` signs new records; REASSESS_AUDIT_OLD_KEYS (comma-separated) /
-    `old_keys` only verify records signed before a rotation.
-    """
-    if environ.get(KEY_ENV):
-        old = [k for k in environ.get(OLD_KEYS_ENV, "").split(",") if k.strip()]
-        return (
-            AuditKey(environ[KEY_ENV].strip().encode(), f"${KEY_ENV}"),
-            tuple(AuditKey(k.strip().encode(), f"${OLD_KEYS_ENV}") for k in old),
-        )
-    if secrets_file is None or not secrets_file.is_file():
-        return None, ()
-    try:
-        section = tomllib.loads(secrets_file.read_text(encoding="utf-8")).get("audit", {})
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise AuditError(f"could not read the audit key from {secrets_file}: {exc}") from exc
-    where = f"{secrets_file} [audit]"
-    key = section.get("key")
-    old = section.get("old_keys", [])
-    if not isinstance(old, list) or not all(isinstance(k, str) for k in old):
-        raise AuditError(f'{where} old_keys must be a list of strings, e.g. old_keys = ["..."]')
-    return (
-        AuditKey(str(key).encode(), f"{where} key") if key else None,
-        tuple(AuditKey(k.encode(), f"{where} old_keys") for k in old),
-    )
-
-
-def _signed_body(record: dict[str, Any]) -> bytes:
-    """The bytes a record's `mac` signs: the record without `mac`, canonical JSON."""
-    body = {k: v for k, v in record.items() if k != "mac"}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
-
-
-def _seal_text(file: str, lines: int, sha256: str) -> bytes:
-    return f"reassess-audit-seal:{file}:{lines}:{sha256}".encode()
 
 
 class AuditLog:
@@ -602,156 +338,6 @@ def open_trail(cfg: Settings) -> AuditLog:
     return AuditLog(cfg.audit_dir, key, old, require_key=real)
 
 
-def _complete_lines(raw: bytes) -> list[bytes]:
-    """The lines of a file that end with a newline (what follows the last one is not a record)."""
-    return raw.split(b"\n")[:-1]
-
-
-@lru_cache(maxsize=64)
-def _newest_line(path: str, key: tuple[int, int, int]) -> tuple[int, str] | None:
-    """(line number, SHA-256) of a file's last complete line; cached by inode, size and mtime, so
-    a page that shows the head on every rerun reads the file again only after an append."""
-    lines = _complete_lines(Path(path).read_bytes())
-    return (len(lines), _sha(lines[-1])) if lines else None
-
-
-@lru_cache(maxsize=4096)
-def _verify_file(
-    path: str, day: date, key: tuple[int, int, int]
-) -> tuple[int, tuple[ChainProblem, ...]]:
-    """Check one file's chain (cached by inode, size and mtime: an appended file is re-read)."""
-    name = Path(path).name
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        return 0, (ChainProblem(name, 0, _os_message("read", Path(path), exc)),)
-    problems: list[ChainProblem] = []
-    records = 0
-    expected = genesis(day)
-    lines = raw.split(b"\n")
-    torn = lines.pop()  # b"" when the file ends with a newline, as it should
-    for n, line in enumerate(lines, start=1):
-        try:
-            obj = json.loads(line)
-        except ValueError:
-            obj = None
-        prev = obj.get("prev") if isinstance(obj, dict) else None
-        if not isinstance(prev, str):
-            problems.append(ChainProblem(name, n, "not a complete audit record"))
-        elif prev != expected:
-            problems.append(
-                ChainProblem(
-                    name,
-                    n,
-                    "its prev hash does not match the line before: a line was edited, "
-                    "inserted, deleted or reordered here",
-                )
-            )
-        else:
-            records += 1
-            if str(obj.get("at", ""))[:10] != day.isoformat():
-                problems.append(ChainProblem(name, n, f"dated {obj.get('at')!r}, not {day}"))
-        expected = _sha(line)
-    if torn:
-        problems.append(
-            ChainProblem(name, len(lines) + 1, "the last line is incomplete (a torn write)")
-        )
-    return records, tuple(problems)
-
-
-@lru_cache(maxsize=4096)
-def _verify_signatures(
-    path: str, key: tuple[int, int, int], keys: tuple[tuple[str, AuditKey], ...]
-) -> tuple[int, tuple[ChainProblem, ...]]:
-    """Signed records in one file, and each line whose signature fails (keyed: unsigned too)."""
-    name = Path(path).name
-    try:
-        lines = _complete_lines(Path(path).read_bytes())
-    except OSError:
-        return 0, ()  # _verify_file reports it
-    by_kid = dict(keys)
-    problems: list[ChainProblem] = []
-    signed = 0
-    for n, line in enumerate(lines, start=1):
-        try:
-            obj = json.loads(line)
-        except ValueError:
-            continue  # _verify_file reports it
-        if not isinstance(obj, dict):
-            continue
-        mac, kid = obj.get("mac"), obj.get("kid")
-        if mac is None:
-            if by_kid:
-                problems.append(
-                    ChainProblem(name, n, "the line is not signed, but the trail is keyed")
-                )
-            continue
-        signed += 1
-        if not by_kid:
-            continue
-        audit_key = by_kid.get(str(kid))
-        if audit_key is None:
-            problems.append(
-                ChainProblem(name, n, f"signed with key {kid!r}, which is not configured")
-            )
-        elif not hmac.compare_digest(str(mac), audit_key.sign(_signed_body(obj))):
-            problems.append(
-                ChainProblem(
-                    name, n, "its signature does not match: the line was edited after signing"
-                )
-            )
-    return signed, tuple(problems)
-
-
-def _sealed_lines(seal: Path, key: AuditKey, file: str) -> int | None:
-    """The line count a seal records, if the seal is there and signed by this key."""
-    try:
-        obj = json.loads(seal.read_bytes())
-        lines, digest = int(obj["lines"]), str(obj["sha256"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if obj.get("kid") != key.kid or not hmac.compare_digest(
-        str(obj.get("mac")), key.sign(_seal_text(file, lines, digest))
-    ):
-        return None
-    return lines
-
-
-def _verify_seal(seal: Path, path: Path, keys: dict[str, AuditKey]) -> list[ChainProblem]:
-    """A keyed file's seal must be there, signed, and match the file's lines and newest line."""
-    name = path.name
-    try:
-        lines = _complete_lines(path.read_bytes())
-    except OSError:
-        return []
-    if not any(b'"mac":' in line for line in lines):
-        return []  # an unsigned file (before the trail was keyed) has no seal to check
-    try:
-        obj = json.loads(seal.read_bytes())
-        count, digest, kid = int(obj["lines"]), str(obj["sha256"]), str(obj["kid"])
-    except FileNotFoundError:
-        return [ChainProblem(name, 0, "its seal is missing: the newest lines cannot be checked")]
-    except (OSError, ValueError, KeyError, TypeError):
-        return [ChainProblem(name, 0, "its seal is unreadable")]
-    audit_key = keys.get(kid)
-    if audit_key is None or not hmac.compare_digest(
-        str(obj.get("mac")), audit_key.sign(_seal_text(name, count, digest))
-    ):
-        return [ChainProblem(name, 0, "its seal's signature does not match")]
-    if count > len(lines):
-        return [
-            ChainProblem(
-                name,
-                len(lines) + 1,
-                f"the seal records {count:,} lines but the file has {len(lines):,}: the newest "
-                "lines were removed",
-            )
-        ]
-    if count < len(lines) or _sha(lines[-1]) != digest:
-        return [ChainProblem(name, count, "the file does not end where its seal says it does")]
-    return []
-
-
 def select(
     frame: pd.DataFrame,
     user: str | Sequence[str] | None = None,
@@ -839,11 +425,3 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(dir_fd)
-
-
-def _os_message(verb: str, path: Path, exc: OSError) -> str:
-    why = exc.strerror or str(exc)
-    return (
-        f"could not {verb} the audit file {path}: {why}. Nothing case-level is shown until the "
-        "audit trail can be written: check the free space and permissions of REASSESS_DATA_DIR/audit"
-    )

@@ -5,9 +5,10 @@
   queries/store/*.sql and takes values only as parameters. Every read and write holds an
   exclusive lock on a file beside the database, so two sessions (threads or processes) saving
   at once take turns; a name is never overwritten unless the caller says ``overwrite=True``.
-- The levers a planner moves are described once in ``LEVERS``: their widget units, bounds and
-  words. The scenarios page builds its widgets from them, and links carry them as query
-  parameters (``a_extra=10&a_start=2026-03-16``) that are checked against the same bounds.
+- The levers a planner moves, their widgets and links, are in ``reassess.store.scenario_links``
+  (re-exported here).
+- A scenario has an owner (``saved_by``): only the owner, or a commander giving a reason, may
+  delete or replace it (``check_owner``); the page records each in the audit log.
 """
 
 from __future__ import annotations
@@ -16,18 +17,45 @@ import fcntl
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import duckdb
 
 from reassess.model.scenarios import ScenarioInput
 from reassess.snapshot.sql import sql_text
+from reassess.store.scenario_links import (  # noqa: F401  (re-exported: the page reads them here)
+    COUNT_KEY,
+    LEVER_BY_KEY,
+    LEVERS,
+    SLOTS,
+    START_HORIZON,
+    TARGET,
+    TARGET_HORIZON,
+    Lever,
+    LeverKind,
+    clamp,
+    date_bounds,
+    export_stem,
+    loaded_values,
+    out_of_bounds,
+    page_defaults,
+    parse_lever,
+    quoted,
+    read_link,
+    shown_defaults,
+    slot_label,
+    slot_overrides,
+    slot_values,
+    widget_key,
+    widget_spec,
+    write_link,
+)
 
 NAME_MAX = 60
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -43,6 +71,36 @@ class ScenarioExists(StoreError):
 
 class ScenarioNotFound(StoreError):
     """No scenario of that name is saved."""
+
+
+class NotPermitted(StoreError):
+    """Only the scenario's owner, or a commander giving a reason, may delete or replace it."""
+
+
+OVERRIDE_ROLE = "commander"
+MIN_REASON = 10
+"""A commander deleting or replacing someone else's scenario gives a reason this long."""
+
+
+def check_owner(
+    existing: SavedScenario, by: str, role: str, reason: str, what: str = "delete"
+) -> str:
+    """'' when ``by`` owns the scenario; the reason when a commander overrides; else refused."""
+    if existing.saved_by == by:
+        return ""
+    owner = existing.saved_by or "no recorded owner"
+    if role == OVERRIDE_ROLE and len(reason.strip()) >= MIN_REASON:
+        return reason.strip()
+    if role == OVERRIDE_ROLE:
+        raise NotPermitted(
+            f"{quoted(existing.name, NAME_MAX)} was saved by {quoted(owner, 60)}. To {what} "
+            f"it as a commander, give a reason of at least {MIN_REASON} characters; it is "
+            "recorded in the audit log."
+        )
+    raise NotPermitted(
+        f"{quoted(existing.name, NAME_MAX)} was saved by {quoted(owner, 60)}: only they, or a "
+        f"commander giving a reason, may {what} it. Save yours under another name."
+    )
 
 
 def store_sql(name: str) -> str:
@@ -105,7 +163,7 @@ def _field_from_json(name: str, raw: Any) -> Any:
         if not isinstance(raw, list) or not all(_is_int(x) for x in raw):
             raise bad("a list of whole numbers")
         return tuple(int(x) for x in raw)
-    if name == "productivity_per_fte" and raw is None:
+    if name in ("productivity_per_fte", "abstraction_rate") and raw is None:
         return None
     if name in _INT_FIELDS:
         if not _is_int(raw):
@@ -125,13 +183,18 @@ def _is_int(value: Any) -> bool:
 
 @dataclass(frozen=True)
 class SavedScenario:
-    """One saved scenario: its name, inputs (JSON of ScenarioInput fields) and provenance."""
+    """One saved scenario: its name, inputs (JSON of ScenarioInput fields) and provenance.
+
+    ``saved_by`` is its owner. After a save over an existing scenario, ``replaced_owner`` is
+    the owner of the one replaced and ``override_reason`` the commander's reason, if any."""
 
     name: str
     inputs: dict[str, Any]
     as_of: date
     saved_at: datetime
     saved_by: str
+    replaced_owner: str | None = None
+    override_reason: str = ""
 
     def scenario(self, defaults: ScenarioInput) -> ScenarioInput:
         """The saved inputs as a ScenarioInput, named as saved."""
@@ -199,29 +262,38 @@ def save(
     as_of: date,
     saved_by: str = "",
     overwrite: bool = False,
+    role: str = "",
+    reason: str = "",
 ) -> SavedScenario:
-    """Save a scenario under ``name``; refuse a name already saved unless ``overwrite``."""
+    """Save a scenario under ``name``; refuse a name already saved unless ``overwrite``, and
+    then unless ``saved_by`` owns it or is a commander (``role``) giving a ``reason``."""
     cleaned = check_name(name)
     inputs = input_to_json(replace(inp, name=cleaned))
-    params = {
+    saved_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    params: dict[str, Any] = {
         "name_key": cleaned.casefold(),
         "name": cleaned,
         "inputs": json.dumps(inputs, sort_keys=True),
         "as_of": as_of,
-        "saved_at": datetime.now(UTC).replace(tzinfo=None, microsecond=0),
+        "saved_at": saved_at,
         "saved_by": saved_by,
     }
+    replaced: str | None = None
+    why = ""
     with _open(path) as con:
         assert con is not None
-        if not overwrite:
-            existing = con.execute(store_sql("get"), {"name_key": params["name_key"]}).fetchone()
-            if existing is not None:
-                raise ScenarioExists(
-                    f"A scenario called {quoted(existing[0], NAME_MAX)} is saved already; choose another name "
-                    "or tick 'Replace a saved scenario of the same name'."
-                )
+        existing = con.execute(store_sql("get"), {"name_key": params["name_key"]}).fetchone()
+        if existing is not None and not overwrite:
+            raise ScenarioExists(
+                f"A scenario called {quoted(existing[0], NAME_MAX)} is saved already; choose another name "
+                "or tick 'Replace a saved scenario of the same name'."
+            )
+        if existing is not None:
+            old = _row(existing)
+            why = check_owner(old, saved_by, role, reason, "replace")
+            replaced = old.saved_by
         con.execute(store_sql("replace" if overwrite else "insert"), params)
-    return SavedScenario(cleaned, inputs, as_of, params["saved_at"], saved_by)
+    return SavedScenario(cleaned, inputs, as_of, saved_at, saved_by, replaced, why)
 
 
 def load(path: Path, name: str) -> SavedScenario:
@@ -259,335 +331,30 @@ def _list_cached(path: str, stat_key: tuple[int, int, int]) -> tuple[SavedScenar
     return tuple(_row(r) for r in rows)
 
 
-def delete(path: Path, name: str) -> str:
+def delete(path: Path, name: str, *, by: str = "", role: str = "", reason: str = "") -> str:
     """Delete the saved scenario called ``name``; returns the name as it was saved."""
+    return delete_scenario(path, name, by=by, role=role, reason=reason).name
+
+
+def delete_scenario(
+    path: Path, name: str, *, by: str = "", role: str = "", reason: str = ""
+) -> SavedScenario:
+    """Delete the saved scenario called ``name`` if ``by`` owns it, or is a commander
+    (``role``) giving a ``reason``; returns the scenario deleted (``override_reason`` set when
+    a commander deleted someone else's). Checked and deleted under one lock."""
+    missing = ScenarioNotFound(
+        f"There is no saved scenario called {quoted(name.strip(), NAME_MAX)} to delete."
+    )
     with _open(path, create=False) as con:
-        gone = (
-            None
-            if con is None
-            else con.execute(store_sql("delete"), {"name_key": _key(name)}).fetchone()
-        )
-    if gone is None:
-        raise ScenarioNotFound(
-            f"There is no saved scenario called {quoted(name.strip(), NAME_MAX)} to delete."
-        )
-    return str(gone[0])
-
-
-# --------------------------------------------------------------------------- levers, widgets and links
-
-LeverKind = Literal["int", "number", "percent", "date", "productivity"]
-
-
-@dataclass(frozen=True)
-class Lever:
-    """One thing a planner can change, in the units its widget and its link use."""
-
-    field: str
-    key: str
-    label: str
-    kind: LeverKind
-    low: float = 0
-    high: float = 0
-    step: float = 1
-    help: str = ""
-    group: Literal["staffing", "demand"] = "staffing"
-
-    def to_widget(self, value: Any) -> Any:
-        """A ScenarioInput field value in widget units (percent for rates)."""
-        if value is None or self.kind == "date":
-            return value
-        if self.kind == "percent":
-            return round(float(value) * 100, 6)
-        if self.kind == "int":
-            return int(value)
-        return float(value)
-
-    def to_field(self, value: Any) -> Any:
-        """A widget value as the ScenarioInput field value."""
-        if value is None or self.kind == "date":
-            return value
-        if self.kind == "percent":
-            return float(value) / 100
-        if self.kind == "int":
-            return int(value)
-        return float(value)
-
-    def to_text(self, value: Any) -> str:
-        """A widget value as it is written in a link."""
-        if self.kind == "date":
-            return value.isoformat()
-        if self.kind == "int":
-            return str(int(value))
-        return f"{float(value):.6f}".rstrip("0").rstrip(".")
-
-
-# fmt: off
-LEVERS: tuple[Lever, ...] = (
-    Lever("extra_officers", "extra", "Extra officers", "int", 0, 500, 1,
-          "Full-time officers added to the current team."),
-    Lever("start_date", "start", "Extra officers start on", "date",
-          help="From this date the extra officers are in post, ramping up to full productivity."),
-    Lever("ramp_up_weeks", "ramp", "Weeks to full productivity", "int", 0, 52, 1,
-          "A new starter does k / N of a full week's work in their k-th week."),
-    Lever("productivity_per_fte", "prod", "Assessments per available FTE a week", "productivity",
-          0, 100, 0.5, "Leave empty to use the rate measured over recent weeks."),
-    Lever("abstraction_rate", "abstraction", "Abstraction (% of time)", "percent", 0, 95, 0.5,
-          "Leave, sickness, training and other duties."),
-    Lever("attrition_per_year", "attrition", "Attrition (% a year)", "percent", 0, 100, 0.5,
-          "Share of the current team leaving the review in a year."),
-    Lever("referral_rate_reinvestigation", "reinv", "Referred for reinvestigation (%)", "percent",
-          0, 100, 0.5, "Share of the remaining assessments expected to need reinvestigation.",
-          "demand"),
-    Lever("referral_rate_safeguarding", "safeguarding", "Safeguarding referrals (%)", "percent",
-          0, 100, 0.5, "Share of the remaining assessments expected to lead to a safeguarding referral.",
-          "demand"),
-    Lever("referral_rate_victim_support", "support", "Referred to victim support (%)", "percent",
-          0, 100, 0.5, "Share of the remaining assessments expected to refer victims for support.",
-          "demand"),
-    Lever("investigator_hours_per_reinvestigation", "inv_hours",
-          "Investigator hours per reinvestigation", "number", 0, 5000, 10, group="demand"),
-    Lever("loaded_cost_per_fte", "cost", "Loaded cost per FTE a year (£)", "number", 0, 500_000,
-          1000, "Pay plus on-costs.", "demand"),
-)
-TARGET = Lever("target_date", "target", "Target date (every scenario)", "date",
-               help="Every case in scope should be assessed by this date.")
-# fmt: on
-LEVER_BY_KEY = {lever.key: lever for lever in (*LEVERS, TARGET)}
-SLOTS = ("a", "b", "c")
-"""Scenario slots: their widget keys and link parameters start 'a_', 'b_', 'c_'."""
-COUNT_KEY = "scenarios"
-"""Link parameter (and widget key) for how many scenarios are shown, 1-3."""
-START_HORIZON = timedelta(weeks=156)
-TARGET_HORIZON = timedelta(weeks=520)
-
-
-def slot_label(slot: str) -> str:
-    """'Scenario A' for slot 'a'."""
-    return f"Scenario {slot.upper()}"
-
-
-def widget_key(slot: str, lever: Lever) -> str:
-    """The widget key and link parameter of a lever in a slot ('a_extra')."""
-    return f"{slot}_{lever.key}"
-
-
-def date_bounds(lever: Lever, as_of: date, configured_target: date) -> tuple[date, date]:
-    """The dates a date lever may take on a snapshot: a start from the as-of date; a target
-    from the configured target or the as-of date, whichever is earlier."""
-    if lever.field == "start_date":
-        return as_of, as_of + START_HORIZON
-    return min(as_of, configured_target), as_of + TARGET_HORIZON
-
-
-def clamp(lever: Lever, value: Any, as_of: date, configured_target: date) -> Any:
-    """A widget value brought inside its bounds (dates and numbers)."""
-    if value is None:
-        return None
-    if lever.kind == "date":
-        low, high = date_bounds(lever, as_of, configured_target)
-    else:
-        low, high = lever.low, lever.high
-    return min(max(value, low), high)
-
-
-def slot_values(inp: ScenarioInput, slot: str) -> dict[str, Any]:
-    """Widget key -> widget value for a scenario's levers in a slot."""
-    return {widget_key(slot, lever): lever.to_widget(getattr(inp, lever.field)) for lever in LEVERS}
-
-
-def slot_overrides(values: Mapping[str, Any], slot: str) -> dict[str, Any]:
-    """ScenarioInput field -> value from the widget values of a slot."""
-    return {
-        lever.field: lever.to_field(values[widget_key(slot, lever)])
-        for lever in LEVERS
-        if widget_key(slot, lever) in values
-    }
-
-
-def widget_spec(
-    lever: Lever, as_of: date, configured_target: date, measured: float | None = None
-) -> tuple[str, dict[str, Any]]:
-    """Which Streamlit input shows a lever ("date_input", "slider" or "number_input") and its
-    keyword arguments: bounds, step, format and help, in the lever's units."""
-    args: dict[str, Any] = {"help": lever.help or None}
-    if lever.kind == "date":
-        low, high = date_bounds(lever, as_of, configured_target)
-        return "date_input", args | {"min_value": low, "max_value": high, "format": "DD/MM/YYYY"}
-    if lever.kind == "int":
-        bounds = {
-            "min_value": int(lever.low),
-            "max_value": int(lever.high),
-            "step": int(lever.step),
-        }
-        return "number_input", args | bounds
-    bounds = {
-        "min_value": float(lever.low),
-        "max_value": float(lever.high),
-        "step": float(lever.step),
-    }
-    if lever.kind == "percent":
-        return "slider", args | bounds | {"format": "%.1f%%"}
-    if lever.kind == "productivity":
-        hint = "measured" if measured is None else f"measured: {measured:.2f}"
-        return "number_input", args | bounds | {
-            "value": None,
-            "placeholder": hint,
-            "format": "%.2f",
-        }
-    return "number_input", args | bounds | {"format": "%.0f"}
-
-
-def page_defaults(slot_default: ScenarioInput, configured_target: date) -> dict[str, Any]:
-    """Widget key -> default value for everything the scenarios page puts in a link."""
-    values: dict[str, Any] = {COUNT_KEY: 1, TARGET.key: configured_target}
-    for slot in SLOTS:
-        values |= slot_values(slot_default, slot)
-    return values
-
-
-def shown_defaults(defaults: Mapping[str, Any], count: int) -> dict[str, Any]:
-    """The defaults of the shared levers and of the first ``count`` slots."""
-    hidden = tuple(f"{slot}_" for slot in SLOTS[count:])
-    return {k: v for k, v in defaults.items() if not k.startswith(hidden)}
-
-
-def out_of_bounds(
-    values: Mapping[str, Any], as_of: date, configured_target: date
-) -> dict[str, Any]:
-    """Date levers in ``values`` outside the bounds of this snapshot, brought inside them
-    (after a change of snapshot, a start date can fall before the new as-of date)."""
-    keys = [TARGET.key, *(f"{slot}_start" for slot in SLOTS)]
-    out = {}
-    for key in keys:
-        if values.get(key) is None:
-            continue
-        lever = TARGET if key == TARGET.key else LEVER_BY_KEY["start"]
-        inside = clamp(lever, values[key], as_of, configured_target)
-        if inside != values[key]:
-            out[key] = inside
-    return out
-
-
-def loaded_values(
-    inp: ScenarioInput, slot: str, count: int, as_of: date, configured_target: date
-) -> dict[str, Any]:
-    """Widget values that show a saved scenario in ``slot``: its levers and target (inside this
-    snapshot's bounds), and enough scenarios shown to include the slot."""
-    values = {
-        key: clamp(LEVER_BY_KEY[key.partition("_")[2]], value, as_of, configured_target)
-        for key, value in slot_values(inp, slot).items()
-    }
-    values[TARGET.key] = clamp(TARGET, inp.target_date, as_of, configured_target)
-    values[COUNT_KEY] = max(count, SLOTS.index(slot) + 1)
-    return values
-
-
-def export_stem(name: str, snapshot_label: str, synthetic: bool) -> str:
-    """A file name (without extension) for a scenario's downloads: letters, digits and '-'."""
-    words = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "scenario"
-    return f"scenario-{words[:40]}-{snapshot_label}" + ("-SYNTHETIC" if synthetic else "")
-
-
-def quoted(text: str, limit: int = 40) -> str:
-    """A value from a link, safe to show in a markdown message: cut to ``limit`` characters,
-    without control characters or backticks, inside a code span (so never rendered)."""
-    cleaned = re.sub(r"[\x00-\x1f\x7f`]", "", text)
-    cut = cleaned if len(cleaned) <= limit else cleaned[:limit] + "…"
-    return f"`{cut}`" if cut else "an empty value"
-
-
-def parse_lever(
-    lever: Lever, raw: Any, as_of: date, configured_target: date
-) -> tuple[Any, str | None]:
-    """A link's text for a lever as a widget value, or (None, why it was refused)."""
-    text = str(raw[-1] if isinstance(raw, (list, tuple)) and raw else raw).strip()
-    shown = quoted(text)
-    if lever.kind == "date":
-        low, high = date_bounds(lever, as_of, configured_target)
-        try:
-            value: Any = date.fromisoformat(text)
-        except ValueError:
-            return None, f"{shown} is not a date written YYYY-MM-DD"
-        if not low <= value <= high:
-            return None, f"{value:%-d %B %Y} is outside {low:%-d %B %Y} to {high:%-d %B %Y}"
-        return value, None
-    if lever.kind == "int":
-        if not re.fullmatch(r"[+-]?\d{1,9}", text):
-            return None, f"{shown} is not a whole number"
-        value = int(text)
-    else:
-        try:
-            value = float(text)
-        except ValueError:
-            return None, f"{shown} is not a number"
-        if not math.isfinite(value):
-            return None, f"{shown} is not a number"
-    if not lever.low <= value <= lever.high:
-        unit = "%" if lever.kind == "percent" else ""
-        low, high, shown = (lever.to_text(v) + unit for v in (lever.low, lever.high, value))
-        return None, f"{shown} is outside {low} to {high}"
-    return value, None
-
-
-def read_link(
-    params: Mapping[str, Any],
-    defaults: Mapping[str, Any],
-    as_of: date,
-    configured_target: date,
-) -> tuple[dict[str, Any], list[str]]:
-    """Widget values for every key in ``defaults`` (slot levers, the target and the scenario
-    count), taken from the link where valid; and a message for every value refused."""
-    values = dict(defaults)
-    problems: list[str] = []
-    for key, default in defaults.items():
-        if key not in params:
-            continue
-        raw = params[key]
-        if key == COUNT_KEY:
-            text = str(raw).strip()
-            if text in {"1", "2", "3"}:
-                values[key] = int(text)
-            else:
-                problems.append(
-                    f"The link asked for {quoted(text)} scenarios; it can show 1, 2 or 3. "
-                    f"Showing {default}."
-                )
-            continue
-        slot, _, lever_key = key.partition("_") if key != TARGET.key else ("", "", key)
-        lever = LEVER_BY_KEY[lever_key]
-        value, why = parse_lever(lever, raw, as_of, configured_target)
-        if why is None:
-            values[key] = value
-            continue
-        where = f" of {slot_label(slot)}" if slot else ""
-        shown_default = lever.to_text(default) if default is not None else "the measured rate"
-        problems.append(
-            f"The link set '{lever.label}'{where} to a value that cannot be used: {why}. "
-            f"Using {shown_default} instead."
-        )
-    return values, problems
-
-
-def write_link(
-    params: MutableMapping[str, Any], values: Mapping[str, Any], defaults: Mapping[str, Any]
-) -> None:
-    """Put every value that differs from its default in ``params`` (e.g. st.query_params) and
-    take the rest out, so a link carries only what the planner changed. Keys are those of
-    ``defaults``; any other link parameter of this page (a slot no longer shown) is removed."""
-    owned = {widget_key(s, lever) for s in SLOTS for lever in LEVERS} | {TARGET.key, COUNT_KEY}
-    for key in owned:
-        value = values.get(key)
-        if key in defaults and value is not None and value != defaults[key]:
-            if key == COUNT_KEY:
-                text = str(int(value))
-            else:
-                lever = LEVER_BY_KEY[key if key == TARGET.key else key.partition("_")[2]]
-                text = lever.to_text(value)
-            if params.get(key) != text:
-                params[key] = text
-        elif key in params:
-            del params[key]
+        if con is None:
+            raise missing
+        row = con.execute(store_sql("get"), {"name_key": _key(name)}).fetchone()
+        if row is None:
+            raise missing
+        old = _row(row)
+        why = check_owner(old, by, role, reason, "delete")
+        con.execute(store_sql("delete"), {"name_key": _key(name)}).fetchone()
+    return replace(old, override_reason=why)
 
 
 __all__ = [
@@ -598,10 +365,13 @@ __all__ = [
     "Lever",
     "SavedScenario",
     "ScenarioExists",
+    "NotPermitted",
     "ScenarioNotFound",
     "StoreError",
     "check_name",
+    "check_owner",
     "delete",
+    "delete_scenario",
     "export_stem",
     "input_from_json",
     "input_to_json",

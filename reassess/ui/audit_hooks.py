@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 import streamlit as st
@@ -40,8 +40,11 @@ from reassess.store.audit import (
 from reassess.ui.context import PageContext
 
 LAST_VIEW_KEY = "_audit_last_view"  # the page being visited and the views recorded on it
-EXPORT_KEY_PREFIX = "_audit_export_"  # which audited exports were prepared in this session
-SCENARIO_ACTIONS = {"save": "scenario_save", "delete": "scenario_delete"}
+SCENARIO_ACTIONS = {
+    "save": "scenario_save",
+    "delete": "scenario_delete",
+    "overwrite": "scenario_overwrite",
+}
 FILTER_VALUE_CHARS = 80
 FILTER_LIST_ITEMS = 20
 LOG = logging.getLogger("reassess.store.audit")
@@ -93,14 +96,14 @@ def _current_page() -> str:
         run = get_script_run_ctx()
         if run is None:
             return ""
-        current = run.pages_manager.get_pages().get(run.page_script_hash, {})
-        name = str(current.get("url_pathname", "") or "")
+        current = run.pages_manager.get_pages().get(run.page_script_hash)
+        name = str(current.get("url_pathname", "") or "") if current is not None else ""
     except Exception:  # best effort: the page id is a nicety, the event is recorded anyway
         return ""
     return name if PAGE_RE.match(name) and len(name) <= MAX_PAGE else ""
 
 
-def fail_closed(what: str, exc: AuditError) -> None:
+def fail_closed(what: str, exc: AuditError) -> NoReturn:
     """Explain that nothing is shown because the audit could not be written; stop the page.
 
     The details (file, operating-system error) go to the server log, not to the screen.
@@ -199,10 +202,21 @@ def record_export(
     )
 
 
-def record_scenario(ctx: PageContext, action: str, name: str, *, page: str = "scenarios") -> None:
-    """Record a scenario saved or deleted (`action`: "save" or "delete"); raises AuditError."""
+def record_scenario(
+    ctx: PageContext,
+    action: str,
+    name: str,
+    *,
+    page: str = "scenarios",
+    owner: str | None = None,
+    reason: str = "",
+) -> None:
+    """Record a scenario saved, replaced or deleted (`action`: "save", "overwrite" or
+    "delete"), with the owner of the one replaced or deleted when it was someone else's and
+    the commander's reason; raises AuditError."""
     kind = SCENARIO_ACTIONS.get(action, action)
-    audit_log().record(_event(ctx, kind, page, detail=name))
+    detail = name if owner in (None, ctx.user) else f"{name} (saved by {owner})"
+    audit_log().record(_event(ctx, kind, page, detail=detail[:200], reason=reason))
 
 
 def record_sign_in(user: str, role: str | None) -> None:
@@ -259,31 +273,50 @@ def audited_download(
     filters: dict[str, Any] | None = None,
     page: str | None = None,
 ) -> None:
-    """Two steps: a button (`label`) records the export, then the download button appears.
+    """One click: the download button records the export, then makes the file.
 
-    The audit is written before the file can leave (a download already clicked cannot be
-    recalled), and on failure no file is offered. `data` may be a callable, made only then.
+    Streamlit runs the button's data callable when it is clicked, so the audit record is written
+    before a byte leaves (a download already made cannot be recalled). When the record cannot be
+    written the callable raises, and no file is sent: the browser reports a failed download, and
+    the reason goes to the server log. A trail that cannot be opened at all (no audit key on
+    real data) is found before the button is offered, and said on the page instead.
     """
-    prepared = f"{EXPORT_KEY_PREFIX}{key}"
-    wanted = (file_name, rows, filters_json(filters), ctx.snapshot.as_of)
-    if st.session_state.get(prepared) != wanted:
-        if not st.button(label, key=f"{key}_prepare", icon=":material/download:"):
-            st.caption("Exports are recorded in the audit trail.")
-            return
-        try:
-            record_export(ctx, file_name, page=page, rows=rows, filters=filters)
-        except AuditError as exc:
-            fail_closed("The export", exc)
-        st.session_state[prepared] = wanted
+    try:
+        audit_log()
+    except AuditError as exc:
+        fail_closed("The export", exc)
+    page_id = page if page is not None else _current_page()  # read here: the click has no page
+    file = exported(
+        lambda: record_export(ctx, file_name, page=page_id, rows=rows, filters=filters), data
+    )
     st.download_button(
-        f"Download {file_name}",
-        data() if callable(data) else data,
+        label,
+        file,
         file_name=file_name,
         mime=mime,
         key=key,
         on_click="ignore",
         icon=":material/download:",
+        help=f"{file_name}; the export is recorded in the audit trail.",
     )
+
+
+def exported(record: Callable[[], None], data: bytes | Callable[[], bytes]) -> Callable[[], bytes]:
+    """The file's bytes, made only after `record()` has written the export to the audit trail.
+
+    `record` raising (AuditError) means nothing is made and nothing leaves: the error goes to the
+    server log and is raised again, so the download fails instead of sending the file.
+    """
+
+    def make() -> bytes:
+        try:
+            record()
+        except AuditError as exc:
+            LOG.error("audit trail not written, export withheld: %s", exc)
+            raise
+        return data() if callable(data) else data
+
+    return make
 
 
 def read_audit(

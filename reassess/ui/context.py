@@ -28,6 +28,8 @@ class PageContext:
     listing: Listing
     db: Database
     programme: Programme
+    window: int | None = None
+    """The forecast window in weeks (the shared lever; None: throughput_window_weeks in config)."""
 
     def run(self, name: str, **params: Any) -> pd.DataFrame:
         """Run a named query on the selected snapshot as this role."""

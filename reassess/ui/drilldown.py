@@ -7,7 +7,9 @@ import streamlit as st
 
 from reassess.access import can_run
 from reassess.present.breakdowns import Cell, ordered_values
+from reassess.present.cases import case_table
 from reassess.present.csvsafe import to_safe_csv
+from reassess.present.marking import marking
 from reassess.present.vocabulary import dimension_label, labeller
 from reassess.ui import audit_hooks
 from reassess.ui.context import PageContext
@@ -44,11 +46,11 @@ def show_case_list(
     """Record the opening, then show the refs and fields, with a CSV download."""
     record_drilldown(ctx, what, reason, rows)
     st.caption(f"{what[:1].upper()}{what[1:]}: {len(rows):,} listed.")
-    st.dataframe(rows, hide_index=True, key=f"{key}_rows")
+    st.dataframe(case_table(rows), hide_index=True, key=f"{key}_rows")
     audit_hooks.audited_download(
         ctx,
         label="Download these cases (CSV)",
-        data=lambda: to_safe_csv(rows),
+        data=lambda: to_safe_csv(rows, marking(ctx.snapshot.synthetic)),
         file_name=file_name,
         mime="text/csv",
         key=f"{key}_csv",

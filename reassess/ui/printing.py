@@ -40,7 +40,7 @@ def data_table(frame: pd.DataFrame, key: str) -> None:
         st.dataframe(frame, hide_index=True, key=key)
 
 
-def chart(show_live: Callable[[], None], image: Callable[[], bytes], alt: str) -> None:
+def chart(show_live: Callable[[], object], image: Callable[[], bytes], alt: str) -> None:
     """The live chart on screen; the same chart as a static image in the print view."""
     if print_view():
         st.image(image(), alt=alt, width="stretch")

@@ -7,6 +7,7 @@ import streamlit as st
 from reassess.access import PAGE_BY_ID, ROLE_LABELS, ROLES
 from reassess.config import programme, settings
 from reassess.disclosure.releases import RESTRICTED_ROLES, allowed_compares
+from reassess.present import window_state
 from reassess.present.marking import CLASSIFICATION
 from reassess.snapshot.listing import Listing, SnapshotInfo, list_snapshots
 from reassess.ui.context import CTX_KEY, PageContext
@@ -27,6 +28,8 @@ def render_shell() -> PageContext:
         st.stop()
     identity = resolve_identity(listing)
     snapshot, compare = snapshot_pickers(listing, identity.role)
+    prog = programme()
+    window = forecast_window(int(prog.throughput_window_weeks))
     show_notices()
     ctx = PageContext(
         role=identity.role,
@@ -35,7 +38,8 @@ def render_shell() -> PageContext:
         compare=compare,
         listing=listing,
         db=database(),
-        programme=programme(),
+        programme=prog,
+        window=window,
     )
     st.session_state[CTX_KEY] = ctx
     return ctx
@@ -95,6 +99,25 @@ def snapshot_pickers(
             "see Data quality."
         )
     return snapshot, compare
+
+
+def forecast_window(default: int) -> int:
+    """The forecast window every page shares: a sidebar picker seeded from the link and kept in
+    it (reassess.present.window_state), so it does not reset when another page is opened."""
+    key = window_state.WINDOW_KEY
+    options = window_state.window_options(default)
+    if st.session_state.get(key) not in options:
+        value, problem = window_state.read_window(st.query_params.to_dict(), default)
+        if problem:
+            notice(problem)
+        st.session_state[key] = value
+    window = int(
+        st.sidebar.select_slider(
+            window_state.LABEL, options=options, key=key, help=window_state.HELP
+        )
+    )
+    window_state.write_window(st.query_params, window)
+    return window
 
 
 def _seed_from_url(key: str, options: list[str], default: str, what: str) -> None:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from reassess.present.marking import marking
-
 APP_CSS = """<style>
 /* WCAG 2.2 target size (2.5.8): the day, month and year parts of a date field are at least
    24 x 24 px to click or tap. */
@@ -26,8 +24,8 @@ PRINT_CSS = """<style>
   /* A4 portrait, the marking at the head and foot of every page, and "page x of y". */
   @page {
     size: A4 portrait; margin: 16mm 12mm 16mm 12mm;
-    @top-center { content: "MARKING"; font: 600 9pt sans-serif; color: #111; }
-    @bottom-left { content: "MARKING"; font: 9pt sans-serif; color: #111; }
+    @top-center { content: "OFFICIAL-SENSITIVE"; font: 600 9pt sans-serif; color: #111; }
+    @bottom-left { content: "OFFICIAL-SENSITIVE"; font: 9pt sans-serif; color: #111; }
     @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 9pt sans-serif; }
   }
   /* No app chrome on paper: menus, sidebar, buttons and downloads are for the screen. */
@@ -70,11 +68,21 @@ PRINT_CSS = """<style>
 </style>"""
 
 
-def print_css(synthetic: bool) -> str:
-    """The print stylesheet with the marking in the page margins (a fixed string, not data)."""
-    return PRINT_CSS.replace("MARKING", marking(synthetic))
+# On synthetic data the margins say so too (a later @page rule wins). Both are literals, as
+# every raw HTML string must be; a test holds them to reassess.present.marking.
+SYNTHETIC_PRINT_CSS = """<style>
+@media print {
+  @page {
+    @top-center { content: "OFFICIAL-SENSITIVE · SYNTHETIC DATA"; }
+    @bottom-left { content: "OFFICIAL-SENSITIVE · SYNTHETIC DATA"; }
+  }
+}
+</style>"""
 
 
 def add_app_css(synthetic: bool = True) -> None:
     """Add the app's stylesheet, screen and print, to the page."""
-    st.html(APP_CSS + print_css(synthetic))
+    st.html(APP_CSS)
+    st.html(PRINT_CSS)
+    if synthetic:
+        st.html(SYNTHETIC_PRINT_CSS)

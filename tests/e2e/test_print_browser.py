@@ -63,3 +63,30 @@ def test_the_printed_briefing_holds_every_borough_and_bcu_and_the_marking_on_eve
         assert heading in whole, heading
     # no app chrome on paper
     assert "View as (demo)" not in whole and "CSV files (zip)" not in whole
+
+
+def test_one_click_downloads_the_pdf_after_recording_the_export(
+    server: str, browser, demo_dir: Path
+) -> None:
+    from datetime import date
+
+    from reassess.store.audit import AuditLog
+
+    log = AuditLog(demo_dir / "audit")
+    before = len(log.read(date(2000, 1, 1), action="export"))
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/briefing?role=mayors_office")
+        wait_ready(page)
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="PDF (A4)").click()  # one click, nothing before it
+        saved = download.value.path()
+        assert download.value.suggested_filename.startswith("briefing-")
+        assert Path(saved).read_bytes()[:5] == b"%PDF-"
+    finally:
+        context.close()
+    exports = log.read(date(2000, 1, 1), action="export")
+    assert len(exports) == before + 1
+    newest = exports.sort_values("at").iloc[-1]
+    assert newest["role"] == "mayors_office" and str(newest["detail"]).endswith(".pdf")

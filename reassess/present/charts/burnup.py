@@ -44,12 +44,23 @@ def burn_up(
                 hovertemplate="%{y:,.0f} (median)<extra></extra>",
             )
         )
+        if "scope" in fan.columns:
+            fig.add_trace(
+                go.Scatter(
+                    mode="lines",
+                    x=x,
+                    y=fan["scope"],
+                    name="Scope, projected (median)",
+                    line={"color": SCOPE, "dash": "dot", "width": 2},
+                    hovertemplate="%{y:,.0f} in scope (projected)<extra></extra>",
+                )
+            )
     fig.add_trace(
         go.Scatter(
             mode="lines",
             x=assessed["week_ending"],
             y=assessed["assessed"],
-            name="Assessed (cumulative)",
+            name="Assessed (cumulative, as recorded)",
             line={"color": ASSESSED, "width": 3},
             hovertemplate="%{y:,} assessed<extra></extra>",
         )

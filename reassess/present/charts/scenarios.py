@@ -60,3 +60,38 @@ def completion_chart(curves: pd.DataFrame, *, target: date, confidence: float = 
     )
     fig.update_yaxes(range=[0, 102], ticksuffix="%")
     return fig
+
+
+def officers_curve_chart(curve: pd.DataFrame, *, target: date, limit: int | None) -> go.Figure:
+    """Extra officers against the P85 finish date (the officers finder's curve), with the
+    target and the recruitable limit; numbers beyond the limit are marked differently."""
+    fig = go.Figure()
+    for recruitable, name, symbol in (
+        (True, "Within the recruitable limit", "circle"),
+        (False, "Beyond the recruitable limit", "x"),
+    ):
+        rows = curve[curve["recruitable"] == recruitable]
+        if rows.empty:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=list(rows["extra_officers"]), y=list(rows["p85"]), name=name,
+                mode="lines+markers", marker={"symbol": symbol, "size": 8},
+                line={"color": SERIES[0] if recruitable else PACE, "dash": "solid" if recruitable else "dot"},
+                hovertemplate="%{x} extra officers: P85 %{y|%-d %b %Y}<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.add_hline(
+        y=pd.Timestamp(target).timestamp() * 1000,
+        line={"color": TARGET, "dash": "longdash", "width": 2},
+    )
+    fig.add_annotation(x=1, xref="paper", xanchor="right", y=pd.Timestamp(target), text=f"Finish by {target:%-d %b %Y}", showarrow=False, yanchor="bottom", font={"color": TARGET})  # fmt: skip
+    if limit is not None:
+        fig.add_vline(x=limit, line={"color": INK, "dash": "dot", "width": 1})
+        fig.add_annotation(x=limit, y=1.02, yref="paper", text=f"Recruitable: {limit}", showarrow=False, font={"color": INK})  # fmt: skip
+    fig = base_layout(
+        fig, title="Extra officers against the 85% confidence finish date", y_title="P85 finish"
+    )
+    fig.update_yaxes(rangemode="normal", type="date", separatethousands=False)
+    fig.update_xaxes(title="extra officers from the start date")
+    return fig

@@ -5,8 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from reassess.present.charts.style import ASSESSED, PACE, SCOPE, SERIES, base_layout
+from reassess.present.charts.style import (
+    ASSESSED,
+    OTHER,
+    PACE,
+    SCOPE,
+    SERIES,
+    base_layout,
+    top_and_other,
+)
 from reassess.present.vocabulary import STATUS_LABELS
+from reassess.present.vocabulary import label as code_label
 
 # Bottom to top of the cumulative flow diagram: finished work at the bottom.
 FLOW_STATUSES = tuple(
@@ -38,14 +47,23 @@ def weekly_completed(frame: pd.DataFrame, by: str | None) -> go.Figure:
             )
         )
     else:
-        for i, (group, rows) in enumerate(frame.groupby(by, sort=True)):
+        shown = top_and_other(frame[["week_ending", by, "completed"]], by, "completed")
+        order = list(dict.fromkeys(shown.groupby(by)["completed"].sum().sort_values().index[::-1]))
+        order = [g for g in order if not str(g).startswith("Other")] + [
+            g for g in order if str(g).startswith("Other")
+        ]
+        for i, group in enumerate(order):
+            rows = shown[shown[by] == group]
             fig.add_trace(
                 go.Bar(
                     x=rows["week_ending"],
                     y=rows["completed"],
-                    name=str(group),
-                    marker_color=SERIES[i % len(SERIES)],
-                    hovertemplate=f"{group}: %{{y:,}}<extra></extra>",
+                    name=code_label(by, group) if by == "bcu" else str(group),
+                    marker_color=OTHER
+                    if str(group).startswith("Other")
+                    else SERIES[i % len(SERIES)],
+                    marker_pattern_shape="." if str(group).startswith("Other") else "",
+                    hovertemplate=f"{code_label(by, group) if by == 'bcu' else group}: %{{y:,}}<extra></extra>",
                 )
             )
         fig.update_layout(barmode="stack")

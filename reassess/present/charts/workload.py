@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from reassess.model.workload import CapacityDemand
+from reassess.model.plan import Capacity
 from reassess.present.charts.style import ASSESSED, PACE, SCOPE, SERIES, TARGET, base_layout
 from reassess.present.formats import short_date
 from reassess.present.vocabulary import ABSTRACTION_REASON_LABELS
@@ -170,24 +170,24 @@ def completions_heatmap(weekly: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def capacity_demand(cd: CapacityDemand) -> go.Figure:
-    """Capacity and demand in hours over the horizon, side by side."""
+def capacity_demand(cap: Capacity) -> go.Figure:
+    """Capacity and demand in cases over the horizon (the planning model's), side by side."""
     names = ["Capacity", "Demand"]
-    values = [cd.capacity_hours, cd.demand_hours or 0.0]
+    values = [cap.capacity_cases, cap.demand_cases]
     fig = go.Figure(
         go.Bar(
             x=names,
             y=values,
             marker_color=[ASSESSED, SCOPE],
-            text=[f"{v:,.0f} h" for v in values],
+            text=[f"{v:,.0f} cases" for v in values],
             textposition="outside",
-            hovertemplate="%{x}: %{y:,.0f} hours<extra></extra>",
+            hovertemplate="%{x}: %{y:,.0f} cases<extra></extra>",
         )
     )
     return base_layout(
         fig,
-        title=f"Hours available against hours needed, next {cd.horizon_weeks} weeks",
-        y_title="hours",
+        title=f"Cases the team can assess against cases to assess, next {cap.weeks} weeks",
+        y_title="cases",
         height=320,
     )
 

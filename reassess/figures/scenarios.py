@@ -1,43 +1,43 @@
-"""Where the staffing model starts, read from a snapshot, and the answers built on it (no Streamlit).
+"""Scenarios and the resource position read from a snapshot, on the one planning model (no Streamlit).
 
-``baseline_for`` reads a ``scenarios.Baseline`` through the query runner: the remaining cases
-from queries/pages/kpis.sql and the weekly completions from queries/pages/weekly_flow.sql, the very
-numbers the overview's forecast samples; the FTE available in the same weeks
-(resources_weekly_fte); the FTE in post on the as-of date (scope_history); referrals so far
-(resources_referrals) and recent hours per case (workload_hours_per_case).
+``run_scenario`` runs a ``ScenarioInput``'s levers (``reassess.model.scenarios.levers_for``) on
+the headline's input through ``reassess.figures.forecast.scenario``: the scenario with no
+change is the headline forecast exactly (the same cached plan), and every scenario differs
+from it only by its levers. ``position_for`` reads the cases and the referrals so far
+(queries/pages/kpis.sql, resources_referrals.sql) for the demand figures.
 
-With no extra officers, no attrition and an assumed abstraction equal to what was recorded
-(a steady team), the scenario model gives the overview's dates exactly. Otherwise the two
-differ by design: the overview projects recent weekly completions as they are, scope changes
-included; the model projects completions per available FTE onto the team expected in post.
-
-The resources page, the scenarios page and ``python -m reassess scenario`` share
-``find_officers``, ``results_table`` and ``completion_curves``, so they give the same answers.
+The resources page, the scenarios page, the briefing and ``python -m reassess scenario`` share
+``officers`` (the officers finder), ``results_table`` and ``completion_curves``, so they give
+the same answers.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
 from reassess.config import Programme, Setting
-from reassess.figures.status import weekly_completions
+from reassess.figures.forecast import scenario
+from reassess.figures.team import Team, abstraction_words
+from reassess.model.finder import OfficersAnswer
+from reassess.model.plan import Capacity
 from reassess.model.scenarios import (
-    Baseline,
+    Position,
     ScenarioInput,
     ScenarioResult,
     assumptions,
-    officers_needed_with_reason,
-    run_scenario,
+    completion_curve,
+    levers_for,
+    result_from_plan,
 )
-from reassess.present.formats import long_date, money
+from reassess.model.staffing import next_monday
+from reassess.present.formats import chance, long_date, money
 from reassess.present.marking import marking
-from reassess.present.vocabulary import CATEGORY_LABELS
+from reassess.present.vocabulary import CATEGORY_LABELS, FORECAST_LABELS
 from reassess.snapshot.listing import SnapshotInfo
 from reassess.snapshot.runner import Database
 
@@ -48,16 +48,13 @@ REFERRAL_COLUMNS = {
     "safeguarding_referral": "safeguarding_referral",
     "victim_support": "victim_support_referred",
 }
-"""Baseline.referrals_so_far key -> column of queries/pages/resources_referrals.sql."""
-
-
-class BaselineError(ValueError):
-    """The snapshot's figures cannot make a baseline (the message says which and why)."""
+"""Position.referrals_so_far key -> column of queries/pages/resources_referrals.sql."""
 
 
 def default_start(as_of: date) -> date:
-    """When extra officers start unless the planner says otherwise: one week after the as-of date."""
-    return as_of + timedelta(weeks=1)
+    """When extra officers start unless the planner says otherwise: the Monday after the as-of
+    date (as the planning model's levers and officers finder assume)."""
+    return next_monday(as_of)
 
 
 def target_passed(as_of: date, target: date) -> bool:
@@ -65,134 +62,85 @@ def target_passed(as_of: date, target: date) -> bool:
     return (target - as_of).days // 7 < 1
 
 
-def baseline_for(
-    db: Database,
-    snapshot: SnapshotInfo,
-    programme: Programme,
-    role: str,
-    window_weeks: int | None = None,
-) -> Baseline:
-    """The Baseline of a snapshot over the last ``window_weeks`` (default: the forecast window)."""
-    window = int(window_weeks or programme.throughput_window_weeks)
-    as_of = snapshot.as_of
+def position_for(db: Database, snapshot: SnapshotInfo, role: str) -> Position:
+    """The cases and referrals so far at a snapshot, for the demand figures."""
     kpis = db.scalar_row("kpis", snapshot, role=role)
     in_scope, assessed = int(kpis["in_scope"]), int(kpis["assessed"])
-    completions = weekly_completions(db, snapshot, role, window)
-    fte = db.run("resources_weekly_fte", snapshot, role=role, as_of=as_of, weeks=window)
-    available = tuple(round(float(x), 9) for x in fte["available_fte"])
-    for week_ending, done, free in zip(fte["week_ending"], completions, available, strict=True):
-        if done and not free:
-            raise BaselineError(
-                f"In the week ending {week_ending:%-d %B %Y}, {done} assessments were completed "
-                "but no officer was in post and available according to officers.csv and "
-                "abstractions.csv. Check the officers' start and end dates and abstractions."
-            )
-    history = db.run("scope_history", snapshot, role=role)
-    now = history[pd.to_datetime(history["as_of"]).dt.date == as_of]
-    if now.empty:
-        raise BaselineError(
-            f"The snapshot {snapshot.label} has no row for itself in scope_history."
-        )
-    hours = db.scalar_row("workload_hours_per_case", snapshot, role=role, as_of=as_of, weeks=window)
-    with_hours = int(hours["completed_with_hours"])
-    return Baseline(
-        as_of=as_of,
+    return Position(
+        as_of=snapshot.as_of,
         remaining=in_scope - assessed,
         assessed=assessed,
         in_scope=in_scope,
-        weekly_completions=completions,
-        weekly_available_fte=available,
-        current_fte=round(float(now["fte_active"].iloc[-1]), 9),
         referrals_so_far=referrals_so_far(db.run("resources_referrals", snapshot, role=role)),
-        hours_per_case=float(hours["hours"]) / with_hours if with_hours else 0.0,
     )
 
 
 def referrals_so_far(referrals: pd.DataFrame) -> dict[str, int]:
-    """Totals of queries/pages/resources_referrals.sql keyed as Baseline.referrals_so_far."""
+    """Totals of queries/pages/resources_referrals.sql keyed as Position.referrals_so_far."""
     return {key: int(referrals[col].sum()) for key, col in REFERRAL_COLUMNS.items()}
 
 
-def recorded_abstraction(weekly_fte: pd.DataFrame) -> float | None:
-    """Share of in-post FTE time recorded as abstracted over the weeks of resources_weekly_fte."""
-    in_post = float(weekly_fte["fte_in_post"].sum())
-    return float(weekly_fte["fte_abstracted"].sum()) / in_post if in_post else None
-
-
-# --------------------------------------------------------------------------- officers needed
-
-
-@dataclass(frozen=True)
-class OfficersAnswer:
-    """How many extra officers from ``start`` finish by ``finish_by`` with ``confidence``, and
-    what they cost. ``extra_officers`` is None when no number up to 500 does (``reason`` says
-    why). ``result`` is the scenario with that many extra officers."""
-
-    extra_officers: int | None
-    prob_by_target: float | None
-    reason: str
-    confidence: float
-    start: date
-    finish_by: date
-    available_fte_now: float
-    available_fte_needed: float | None
-    cost_per_year: float | None
-    cost_to_finish: float | None
-    cost_to_completion: float | None
-    result: ScenarioResult | None
-
-
-def find_officers(
-    baseline: Baseline, inp: ScenarioInput, confidence: float = DEFAULT_CONFIDENCE
-) -> OfficersAnswer:
-    """Extra officers from inp.start_date needed to finish by inp.target_date with ``confidence``.
-
-    Every other assumption is the scenario's own; its ``extra_officers`` is ignored. Available
-    FTE is headcount x (1 - abstraction): now, and with the extra officers once fully productive.
-    """
-    need = officers_needed_with_reason(baseline, inp, confidence)
-    keep = 1.0 - inp.abstraction_rate
-    now = baseline.current_fte * keep
-    n = need.extra_officers
-    if n is None:
-        return OfficersAnswer(
-            None, need.prob_by_target, need.reason, confidence, inp.start_date, inp.target_date,
-            now, None, None, None, None, None,
-        )  # fmt: skip
-    result = run_scenario(baseline, replace(inp, extra_officers=n))
-    return OfficersAnswer(
-        extra_officers=n,
-        prob_by_target=need.prob_by_target,
-        reason=need.reason,
-        confidence=confidence,
-        start=inp.start_date,
-        finish_by=inp.target_date,
-        available_fte_now=now,
-        available_fte_needed=(baseline.current_fte + n) * keep,
-        cost_per_year=n * inp.loaded_cost_per_fte,
-        cost_to_finish=result.cost_to_target,
-        cost_to_completion=result.cost_to_completion,
-        result=result,
+def run_scenario(
+    db: Database,
+    snapshot: SnapshotInfo,
+    programme: Programme,
+    inp: ScenarioInput,
+    position: Position,
+    window_weeks: int | None = None,
+    *,
+    current_plan: bool = False,
+) -> ScenarioResult:
+    """A scenario on the planning model: its levers on the headline's input (cached)."""
+    plan = scenario(
+        db,
+        snapshot,
+        programme,
+        levers_for(inp, programme, current_plan=current_plan),
+        window_weeks,
+        ramp_up_weeks=inp.ramp_up_weeks,
+        loaded_cost_per_fte=inp.loaded_cost_per_fte,
+        trials=inp.trials,
     )
+    return result_from_plan(inp, plan, position)
 
 
 def answer_sentence(answer: OfficersAnswer) -> str:
-    """The answer in one or two plain sentences."""
+    """The officers finder's answer in one or two plain sentences (and its warning)."""
     when = long_date(answer.finish_by)
     pct = f"{answer.confidence:.0%}"
     n = answer.extra_officers
     if n is None:
         return answer.reason
+    chance = f" (chance: {answer.prob_by:.0%})" if answer.prob_by is not None else ""
     if n == 0:
-        chance = f" (chance: {answer.prob_by_target:.0%})" if answer.prob_by_target else ""
-        return f"The current team finishes by {when} with at least {pct} confidence{chance}; no extra officers are needed."
-    done = answer.result.p85 if answer.result is not None else None
-    until = f" until the work is done ({long_date(done)} with {pct} confidence)" if done else ""
-    return (
+        return (
+            f"The current team finishes by {when} with at least {pct} confidence{chance}; no "
+            "extra officers are needed."
+        )
+    plan = answer.plan
+    until = ""
+    if plan is not None and plan.p85 is not None and plan.cost is not None:
+        until = (
+            f" With them the work is done by {long_date(plan.p85)} ({pct} confidence), and "
+            f"the whole team costs {money(plan.cost.to_p85)} to then."
+        )
+    text = (
         f"**{n} extra officer{'s' if n != 1 else ''}** from {long_date(answer.start)} finish by "
-        f"{when} with {pct} confidence (chance: {answer.prob_by_target:.0%}; one fewer would not). "
-        f"They cost {money(answer.cost_per_year)} a year: "
-        f"{money(answer.cost_to_completion)}{until}."
+        f"{when} with {pct} confidence{chance}; one fewer would not. They cost "
+        f"{money(answer.cost_per_year)} a year.{until}"
+    )
+    return text + (f"\n\n**Warning:** {answer.warning}" if answer.warning else "")
+
+
+def finder_curve(answer: OfficersAnswer) -> pd.DataFrame:
+    """The officers finder's curve: extra officers against the P85 finish date, and whether
+    each number is within the recruitable limit."""
+    return pd.DataFrame(
+        {
+            "extra_officers": [p.extra_officers for p in answer.curve],
+            "p85": [p.p85 for p in answer.curve],
+            "recruitable": [p.recruitable for p in answer.curve],
+        }
     )
 
 
@@ -210,28 +158,31 @@ def _count(value: float | None) -> str:
     return "—" if value is None else f"{round(value):,}"
 
 
-def gap_figures(
-    baseline: Baseline, inp: ScenarioInput, answer: OfficersAnswer, weekly_fte: pd.DataFrame
-) -> list[Figure]:
-    """FTE available against FTE needed, and the funding gap (``weekly_fte``: resources_weekly_fte)."""
+def gap_figures(team: Team, answer: OfficersAnswer, capacity: Capacity | None) -> list[Figure]:
+    """FTE in post and available against FTE needed, and the funding gap (the planning model's
+    team, the officers finder's answer and the capacity to the finish-by date)."""
     pct = f"{answer.confidence:.0%}"
-    recorded = recorded_abstraction(weekly_fte)
-    recorded_text = "—" if recorded is None else f"{recorded:.0%}"
-    done = answer.result.p85 if answer.result is not None else None
+    done = answer.plan.p85 if answer.plan is not None else None
+    needed = None if capacity is None else capacity.available_fte_needed
     return [
-        ("FTE in post", _fte(baseline.current_fte), "Officers on the review on the as-of date."),
         (
-            "FTE available (net of abstraction)",
-            _fte(answer.available_fte_now),
-            f"FTE in post x (1 - {inp.abstraction_rate:.0%} assumed abstraction). Recorded abstraction over "
-            f"the last {baseline.window_weeks} weeks: {recorded_text}; available FTE averaged "
-            f"{weekly_fte['available_fte'].mean():,.1f} a week.",
+            "FTE in post (assessment)",
+            _fte(team.fte_in_post),
+            "Assessment officers' FTE in post in the week to the as-of date (investigators on "
+            "reinvestigations are not counted).",
         ),
         (
-            f"FTE available needed ({pct} confidence)",
-            _fte(answer.available_fte_needed),
-            f"To finish by {long_date(answer.finish_by)} with extra officers from "
-            f"{long_date(answer.start)}.",
+            "FTE available (net of abstraction)",
+            _fte(team.available_fte),
+            "Expected next week, booked leave included; abstraction "
+            + abstraction_words(team.abstraction),
+        ),
+        (
+            "Average FTE available needed",
+            _fte(needed),
+            f"To finish the work left and the expected scope growth by {long_date(answer.finish_by)} "
+            "at the measured pace (on average; the extra officers below meet it with "
+            f"{pct} confidence).",
         ),
         ("Extra officers needed", _count(answer.extra_officers), answer.reason),
         (
@@ -240,15 +191,19 @@ def gap_figures(
             "Extra officers x loaded cost per FTE.",
         ),
         (
-            "Funding gap to completion",
-            money(answer.cost_to_completion),
+            "Extra officers' cost to completion",
+            money(
+                None
+                if answer.plan is None or answer.plan.cost is None
+                else answer.plan.cost.extra_to_p85
+            ),
             "Extra officers' loaded cost from their start until the work is done with "
             f"{pct} confidence" + (f" ({long_date(done)})." if done else "."),
         ),
     ]
 
 
-def pipeline_figures(baseline: Baseline, inp: ScenarioInput, plan: ScenarioResult) -> list[Figure]:
+def pipeline_figures(baseline: Position, inp: ScenarioInput, plan: ScenarioResult) -> list[Figure]:
     """Reinvestigations referred so far and expected, and the investigators they need."""
     so_far = baseline.referrals_so_far.get("reinvestigate", 0)
     hours = inp.investigator_hours_per_reinvestigation
@@ -275,7 +230,7 @@ def pipeline_figures(baseline: Baseline, inp: ScenarioInput, plan: ScenarioResul
     ]
 
 
-def support_figures(baseline: Baseline, inp: ScenarioInput, plan: ScenarioResult) -> list[Figure]:
+def support_figures(baseline: Position, inp: ScenarioInput, plan: ScenarioResult) -> list[Figure]:
     """Victim-support referrals so far and expected, the advocates (ISVAs) they need, and the
     shortfall against the ISVAs in post."""
     caseloads = inp.isva_cases_per_adviser
@@ -337,11 +292,11 @@ RESULT_ROWS = (
     "Extra officers",
     "Start",
     "Assessments per available FTE a week",
-    "Finish, median (P50)",
-    "Finish, 85% confidence (P85)",
-    "Finish, 95% confidence (P95)",
-    "Chance of finishing by the target",
-    "Extra officers' cost to the target",
+    FORECAST_LABELS["p50"],
+    FORECAST_LABELS["p85"],
+    FORECAST_LABELS["p95"],
+    FORECAST_LABELS["prob_by_target"],
+    "Extra officers' cost a year",
     "Extra officers' cost to the P85 date",
     "Whole team's cost to the P85 date",
     "Reinvestigations expected",
@@ -364,8 +319,8 @@ def result_column(inp: ScenarioInput, result: ScenarioResult) -> list[str]:
         _date(result.p50),
         _date(result.p85),
         _date(result.p95),
-        "—" if prob is None else f"{prob:.0%}",
-        money(result.cost_to_target),
+        "—" if prob is None else chance(prob),
+        money(result.cost_per_year),
         money(result.cost_to_completion),
         money(result.team_cost_to_completion),
         f"{result.reinvestigations:,}",
@@ -387,25 +342,11 @@ def results_table(pairs: Sequence[tuple[ScenarioInput, ScenarioResult]]) -> pd.D
 
 def completion_curves(results: Sequence[ScenarioResult]) -> pd.DataFrame:
     """The chance of having finished by each week, per scenario: scenario, week_ending, share."""
-    frames = []
-    for r in results:
-        if not r.week_counts:
-            continue
-        trials = sum(r.week_counts) + r.not_finished
-        share = pd.Series(r.week_counts, dtype="float64").cumsum() / trials
-        first = max(0, int((share > 0).to_numpy().argmax()) - 1)  # from the week before any finish
-        frames.append(
-            pd.DataFrame(
-                {
-                    "scenario": r.name,
-                    "week_ending": [r.as_of + timedelta(weeks=k) for k in range(first, len(share))],
-                    "share": share.to_numpy()[first:],
-                }
-            )
-        )
+    frames = [completion_curve(r.plan).assign(scenario=r.name) for r in results]
+    frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=["scenario", "week_ending", "share"])
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True)[["scenario", "week_ending", "share"]]
 
 
 def pipeline_table(referrals: pd.DataFrame, hours_per_reinvestigation: float) -> pd.DataFrame:
@@ -435,12 +376,12 @@ def isvas_for(cases: int, caseloads: Sequence[int]) -> dict[int, int]:
 
 
 def assumption_settings(
-    inp: ScenarioInput, baseline: Baseline, programme: Programme
+    inp: ScenarioInput, result: ScenarioResult, programme: Programme
 ) -> list[Setting]:
     """Every assumption of a scenario with its source (scenarios.assumptions), values rounded
     for reading: rates as percentages, dates written out."""
     out = []
-    for name, value, source in assumptions(inp, baseline, programme):
+    for name, value, source in assumptions(inp, result.plan, programme):
         shown: Any = value
         if isinstance(value, date):
             shown = long_date(value)
@@ -480,6 +421,7 @@ def json_ready(value: Any) -> Any:
 
 def result_summary(result: ScenarioResult) -> dict[str, Any]:
     """A scenario's headline figures, JSON-ready (the projection is separate)."""
+    plan = result.plan
     return json_ready(
         {
             "name": result.name,
@@ -490,16 +432,21 @@ def result_summary(result: ScenarioResult) -> dict[str, Any]:
             "p95": result.p95,
             "prob_by_target": result.prob_by_target,
             "productivity_per_fte": result.productivity_per_fte,
-            "not_finished_trials": result.not_finished,
-            "cost_to_target": result.cost_to_target,
+            "abstraction_rate": plan.abstraction.rate,
+            "abstraction_measured": plan.abstraction.measured,
+            "window_weeks": plan.window_weeks,
+            "trials": plan.trials,
+            "seed": plan.seed,
+            "cost_per_year": result.cost_per_year,
             "cost_to_completion": result.cost_to_completion,
-            "team_cost_to_target": result.team_cost_to_target,
             "team_cost_to_completion": result.team_cost_to_completion,
             "reinvestigations": result.reinvestigations,
             "investigator_fte": result.investigator_fte,
             "safeguarding_referrals": result.safeguarding_referrals,
             "victim_support_referrals": result.victim_support_referrals,
             "isvas_needed": result.isvas_needed,
+            "notes": list(plan.notes),
+            "problems": [str(p) for p in plan.problems],
         }
     )
 
@@ -507,52 +454,65 @@ def result_summary(result: ScenarioResult) -> dict[str, Any]:
 def scenario_export(
     inp: ScenarioInput,
     result: ScenarioResult,
-    baseline: Baseline,
+    position: Position,
     programme: Programme,
     snapshot: SnapshotInfo,
 ) -> dict[str, Any]:
     """A scenario, its assumptions with their sources, its results and weekly projection."""
+    from reassess.present.csvsafe import safe_cell
     from reassess.store.scenarios import input_to_json
 
+    scenario = input_to_json(inp)
+    scenario["name"] = safe_cell(scenario["name"])  # a typed name never opens as a formula
+    summary = result_summary(result)
+    summary["name"] = safe_cell(summary["name"])
     projection = result.projection.copy()
     projection["week_ending"] = [d.isoformat() for d in projection["week_ending"]]
     return json_ready(
         {
             "marking": marking(snapshot.synthetic),
             "snapshot": snapshot.label,
-            "baseline": {
-                "remaining": baseline.remaining,
-                "assessed": baseline.assessed,
-                "in_scope": baseline.in_scope,
-                "current_fte": baseline.current_fte,
-                "weekly_completions": baseline.weekly_completions,
-                "weekly_available_fte": baseline.weekly_available_fte,
+            "position": {
+                "remaining": position.remaining,
+                "assessed": position.assessed,
+                "in_scope": position.in_scope,
+                "fte_in_post": result.plan.inp.history.headcount_fte[-1]
+                if result.plan.inp.history.headcount_fte
+                else 0.0,
             },
-            "scenario": input_to_json(inp),
+            "scenario": scenario,
             "assumptions": [
                 {"name": n, "value": v, "source": s}
-                for n, v, s in assumptions(inp, baseline, programme)
+                for n, v, s in assumptions(inp, result.plan, programme)
             ],
-            "result": result_summary(result),
+            "result": summary,
             "projection": projection.to_dict(orient="records"),
         }
     )
 
 
 def answer_summary(answer: OfficersAnswer) -> dict[str, Any]:
-    """The officers-needed answer, JSON-ready."""
+    """The officers finder's answer, JSON-ready (with its curve and any warning)."""
+    plan = answer.plan
     return json_ready(
         {
             "extra_officers": answer.extra_officers,
             "confidence": answer.confidence,
-            "prob_by_target": answer.prob_by_target,
+            "prob_by": answer.prob_by,
             "start": answer.start,
             "finish_by": answer.finish_by,
             "reason": answer.reason,
-            "available_fte_now": answer.available_fte_now,
-            "available_fte_needed": answer.available_fte_needed,
+            "warning": answer.warning,
+            "recruitable_extra_officers": answer.recruitable,
+            "recruitable_source": answer.recruitable_source,
             "cost_per_year": answer.cost_per_year,
-            "cost_to_finish": answer.cost_to_finish,
-            "cost_to_completion": answer.cost_to_completion,
+            "p85_with_them": None if plan is None else plan.p85,
+            "team_cost_to_completion": None
+            if plan is None or plan.cost is None
+            else plan.cost.to_p85,
+            "curve": [
+                {"extra_officers": p.extra_officers, "p85": p.p85, "recruitable": p.recruitable}
+                for p in answer.curve
+            ],
         }
     )
