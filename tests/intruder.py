@@ -9,24 +9,25 @@ smallest and largest value each protected count can take. Used by tests/test_int
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import highspy
 import numpy as np
 
-Expr = dict[Hashable, int]  # variable -> coefficient
+Expr = dict[Any, int]  # variable -> coefficient
 
 
 @dataclass
 class Program:
     """Unknowns, interval constraints on expressions of them, and exact identities."""
 
-    index: dict[Hashable, int] = field(default_factory=dict)
+    index: dict[Any, int] = field(default_factory=dict)
     bounded: list[tuple[Expr, float, float]] = field(default_factory=list)  # lo <= expr <= hi
     equal: list[Expr] = field(default_factory=list)  # expr == 0
 
-    def var(self, key: Hashable) -> int:
+    def var(self, key: Any) -> int:
         return self.index.setdefault(key, len(self.index))
 
     def bound(self, expr: Expr, lo: float, hi: float | None) -> None:
@@ -39,7 +40,7 @@ class Program:
             self.var(key)
         self.equal.append(expr)
 
-    def solve_bounds(self, targets: Mapping[Hashable, Expr]) -> dict[Hashable, tuple[float, float]]:
+    def solve_bounds(self, targets: Mapping[Any, Expr]) -> dict[Any, tuple[float, float]]:
         """min and max of each target expression over every true value the figures allow.
 
         One HiGHS model per program; each target changes only the objective, so every solve

@@ -12,9 +12,9 @@ comparison on its own, is attacked the same way and does give counts away.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -99,8 +99,8 @@ def expression(release: date, table: str, cell: str, start: date) -> Expr:
         return change(cell, release, then, start)
     day_text, name = cell.split("|")
     if table == "weekly":
-        day = date.fromisoformat(day_text)
-        return change(name, day, day - timedelta(days=7), start)
+        end = date.fromisoformat(day_text)
+        return change(name, end, end - timedelta(days=7), start)
     if table == "progress":
         return stock(date.fromisoformat(day_text), name, start)
     row, column = day_text, name
@@ -139,9 +139,9 @@ def identities(release: date) -> list[Expr]:
     return out
 
 
-def true_values(db: Database, listing: Listing) -> dict[Hashable, int]:
+def true_values(db: Database, listing: Listing) -> dict[Any, int]:
     """Every unknown's true value, read from the snapshots as the commander."""
-    out: dict[Hashable, int] = {}
+    out: dict[Any, int] = {}
     for snap in listing.snapshots:
         kpis = db.scalar_row("kpis", snap, role=RAW)
         for name in BASE:
@@ -166,7 +166,7 @@ def true_values(db: Database, listing: Listing) -> dict[Hashable, int]:
     return out
 
 
-def value(expr: Expr, truth: dict[Hashable, int]) -> int:
+def value(expr: Expr, truth: dict[Any, int]) -> int:
     return sum(k * truth.get(key, 0) for key, k in expr.items())
 
 
@@ -196,7 +196,7 @@ def test_every_release_and_comparison_resists_the_intruder(
 
     # 1. Over time: every figure of every release that is made from the base stocks.
     timeline = Program()
-    stocks: dict[Hashable, tuple[int, int]] = {}
+    stocks: dict[Any, tuple[int, int]] = {}
     for r, expr in zip(rows, exprs, strict=True):
         if not expr:
             assert r.lo == 0 and r.hi == 0, r
@@ -214,13 +214,13 @@ def test_every_release_and_comparison_resists_the_intruder(
     # through nothing else: each release's breakdowns can be attacked with those boxes alone.
     for r, expr in zip(rows, exprs, strict=True):
         if expr and all(key[0] == "stock" for key in expr) and not r.base:
-            low = sum(k * stocks[key][0 if k > 0 else 1] for key, k in expr.items())
-            high = sum(k * stocks[key][1 if k > 0 else 0] for key, k in expr.items())
-            assert r.lo <= max(low, 0) or r.lo <= low, (r, low)
-            assert pd.isna(r.hi) or high <= r.hi, (r, high)
+            box_lo = sum(k * stocks[key][0 if k > 0 else 1] for key, k in expr.items())
+            box_hi = sum(k * stocks[key][1 if k > 0 else 0] for key, k in expr.items())
+            assert r.lo <= max(box_lo, 0), (r, box_lo)
+            assert pd.isna(r.hi) or box_hi <= r.hi, (r, box_hi)
 
     # 2. Each release's breakdowns, with its stocks' boxes, every identity and every total.
-    broken = []
+    broken: list[tuple[Any, ...]] = []
     for snap in listing.snapshots:
         day = snap.as_of
         block = Program()
