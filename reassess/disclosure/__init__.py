@@ -1,0 +1,1 @@
+"""Disclosure control: protected tables, figures consistent across releases, and the release ledger."""
