@@ -1,0 +1,1 @@
+"""The Mayor's office briefing: built from a snapshot and its comparison, worded, and exported."""

@@ -1,0 +1,1 @@
+"""Statistical disclosure control: counts that leave the commander role are protected."""
