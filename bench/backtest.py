@@ -25,7 +25,7 @@ from bench.programmes import PROGRAMMES, backtest_cases, simulate, variants
 from reassess.model.backtest import FIRST_SNAPSHOT, Case, Outcome, summarise, table
 from reassess.model.inputs import PlanSettings
 
-METHODS = ("local_level", "local_trend", "level_only", "iid")
+METHODS = ("learning", "local_level", "local_trend", "level_only", "iid")
 
 
 def folder_cases(folder: Path, name: str, first: int = FIRST_SNAPSHOT) -> list[Case]:
@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="a folder of snapshots (repeatable)",
     )
     p.add_argument(
-        "--methods", default="local_level", help=f"comma-separated: {', '.join(METHODS)}"
+        "--methods", default=PlanSettings().method, help=f"comma-separated: {', '.join(METHODS)}"
     )
     p.add_argument("--trials", type=int, default=2000)
     p.add_argument("--drift", type=float, default=None, help="productivity_drift_per_week")

@@ -1,1 +1,1 @@
-"""The Mayor's office briefing: its tables, words, figures over time and exports (no Streamlit)."""
+"""The Mayor's office briefing: built from a snapshot and its comparison, worded, and exported."""

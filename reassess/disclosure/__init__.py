@@ -1,1 +1,1 @@
-"""Disclosure control: protected tables, figures consistent across releases, and the release ledger."""
+"""Statistical disclosure control: counts that leave the commander role are protected."""

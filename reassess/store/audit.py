@@ -76,6 +76,7 @@ from reassess.store.audit_events import (
     MIN_REASON,
     NO_ROLE,
     PAGE_RE,
+    REF_LIKE_RE,
     AuditError,
     AuditEvent,
     AuditKeyMissing,
@@ -99,6 +100,7 @@ if TYPE_CHECKING:  # pandas is imported where frames are made, so writers start 
     import pandas as pd
 
 __all__ = [
+    "REF_LIKE_RE",
     "ACTIONS",
     "ANCHOR_RE",
     "KEY_ENV",
