@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from reassess.access import can_run
+from reassess.access import can_run, may_set_thresholds
 from reassess.figures.forecast import headline
 from reassess.figures.team import abstraction_words
 from reassess.model import workload as wl
@@ -15,22 +15,33 @@ ctx = page_context("workload")
 as_of, prog = ctx.snapshot.as_of, ctx.programme
 per_officer = can_run(ctx.role, "officer")
 left, middle, right = st.columns(3)
-overload = left.number_input(
-    "Overloaded above (open cases)",
-    min_value=0,
-    max_value=1000,
-    value=prog.overload_open_cases,
-    key="wl_overload",
-    help=prog.setting("overload_open_cases").source,
-)
-idle_weeks = middle.number_input(
-    "No completion for (weeks)",
-    min_value=1,
-    max_value=26,
-    value=prog.idle_weeks,
-    key="wl_idle_weeks",
-    help=prog.setting("idle_weeks").source,
-)
+if may_set_thresholds(ctx.role):
+    overload = left.number_input(
+        "Overloaded above (open cases)",
+        min_value=0,
+        max_value=1000,
+        value=prog.overload_open_cases,
+        key="wl_overload",
+        help=prog.setting("overload_open_cases").source,
+    )
+    idle_weeks = middle.number_input(
+        "No completion for (weeks)",
+        min_value=1,
+        max_value=26,
+        value=prog.idle_weeks,
+        key="wl_idle_weeks",
+        help=prog.setting("idle_weeks").source,
+    )
+else:  # fixed: moving them would reveal each officer's caseload through the team counts
+    overload, idle_weeks = prog.overload_open_cases, prog.idle_weeks
+    left.metric(
+        "Overloaded above (open cases)", overload, help=prog.setting("overload_open_cases").source
+    )
+    middle.metric("No completion for (weeks)", idle_weeks, help=prog.setting("idle_weeks").source)
+    st.caption(
+        "These thresholds are set in config/programme.toml for this role: changing them one step "
+        "at a time would show each officer's caseload through the team counts."
+    )
 horizon = right.number_input(
     "Planning horizon (weeks)",
     min_value=1,

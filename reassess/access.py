@@ -92,6 +92,16 @@ def can_run(role: str, level: str) -> bool:
     return level in ROLE_LEVELS.get(role, frozenset())
 
 
+def may_set_thresholds(role: str) -> bool:
+    """Whether a role may change the thresholds that turn officers into team counts.
+
+    Stepping "overloaded above" one case at a time and reading each team's count of overloaded
+    officers gives every officer's caseload. Only a role that may see officer-level figures
+    anyway may move the thresholds; every other role reads the configured ones.
+    """
+    return can_run(role, "officer")
+
+
 def require_level(role: str, level: str, what: str) -> None:
     """Raise AccessDenied unless the role may run a query of this level."""
     check_role(role)

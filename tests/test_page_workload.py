@@ -183,10 +183,49 @@ def test_team_level_roles_see_no_officer_refs(flow_env: Path, role: str) -> None
     assert teams.loc["Review Team 2", "Open cases"] == 10
     assert teams.loc["Review Team 2", "Officers with no recent completion"] == 1
     assert metric(at, "Open cases") == "13"
-    at.number_input(key="wl_overload").set_value(4).run()
-    assert not at.exception
-    assert "PPO-" not in everything_shown(at)
-    assert metric(at, "Overloaded") == "1"
+    assert not [n for n in at.number_input if n.key in ("wl_overload", "wl_idle_weeks")]
+
+
+def team_counts(at: AppTest) -> list[tuple[str, int, int]]:
+    teams = table(at, "Officers in post")
+    return [
+        (
+            str(r["Team"]),
+            int(r["Officers overloaded"]),
+            int(r["Officers with no recent completion"]),
+        )
+        for _, r in teams.iterrows()
+    ]
+
+
+@pytest.mark.parametrize("role", ["planner", "analyst"])
+def test_sweeping_the_thresholds_reveals_nothing_below_commander(flow_env: Path, role: str) -> None:
+    """The attack: step "overloaded above" from 0 to 60 and read each team's overloaded count."""
+    at = run_page(role)
+    fixed = team_counts(at)
+    for threshold in range(0, 61, 3):
+        at.session_state["wl_overload"] = threshold  # what a widget would have set
+        at.session_state["wl_idle_weeks"] = 1 + threshold % 26
+        at.run()
+        assert not at.exception
+        assert team_counts(at) == fixed, threshold
+    config = programme()
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Overloaded above (open cases)"] == str(config.overload_open_cases)
+    assert shown["No completion for (weeks)"] == str(config.idle_weeks)
+
+
+def test_the_same_sweep_moves_the_counts_for_a_commander(flow_env: Path) -> None:
+    """The commander sees every officer's caseload anyway, so may move the thresholds; the
+    sweep above would have had something to find."""
+    at = run_page()
+    seen = set()
+    for threshold in (0, 4, 60):
+        at.number_input(key="wl_overload").set_value(threshold).run()
+        assert not at.exception
+        seen.add(tuple(c[1] for c in team_counts(at)))
+    assert len(seen) == 3
+    assert metric(at, "Overloaded") == "0"  # nobody holds over 60 open cases
 
 
 def test_commander_sees_officer_refs(flow_env: Path) -> None:
