@@ -30,18 +30,17 @@ from __future__ import annotations
 import math
 import numbers
 import tomllib
-from collections import deque
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from reassess.config import CONFIG_DIR
+from reassess.disclosure.suppression import Line, suppress
 
 RULES_FILE = CONFIG_DIR / "disclosure.toml"
 
@@ -55,8 +54,6 @@ SETTABLE_RULES = (
 )
 # Rules fixed in this module: config/disclosure.toml records only their source.
 FIXED_RULES = ("margins", "secondary_suppression", "percentages", "grand_totals")
-
-Cell = tuple[int, int]
 
 
 class DisclosureError(ValueError):
@@ -115,13 +112,6 @@ class ProtectedTable:
     suppressed: pd.DataFrame  # bool: hidden for any reason
     primary: pd.DataFrame  # bool: hidden because the count itself is 1 to threshold-1
     notes: tuple[str, ...]  # plain-English footnotes
-
-
-class _Line(NamedTuple):
-    """One row or column equation: the cells in it add up to its margin (a member too)."""
-
-    cells: tuple[Cell, ...]
-    margin: Cell
 
 
 def load_rules(path: Path | None = None) -> DisclosureRules:
@@ -233,10 +223,10 @@ def protect_table(
     full[:n, m] = raw.sum(axis=1) if m else 0
     full[n, :m] = raw.sum(axis=0) if n else 0
     full[n, m] = sum(int(v) for v in raw.flat)
-    lines = [_Line(tuple((i, j) for j in range(m + 1)), (i, m)) for i in range(n + 1)] + [
-        _Line(tuple((i, j) for i in range(n + 1)), (n, j)) for j in range(m + 1)
+    lines = [Line(tuple((i, j) for j in range(m + 1)), (i, m)) for i in range(n + 1)] + [
+        Line(tuple((i, j) for i in range(n + 1)), (n, j)) for j in range(m + 1)
     ]
-    primary, suppressed = _suppress(full, lines, {(n, m)}, rules, linked=True)
+    primary, suppressed = suppress(full, lines, {(n, m)}, rules, linked=True)
     index = pd.Index([*counts.index, total_label], name=counts.index.name)
     columns = pd.Index([*counts.columns, total_label], name=counts.columns.name)
     if not margins:
@@ -266,8 +256,8 @@ def protect_series(
     full = np.zeros((n + 1, 1), dtype=object)
     full[:n, 0] = raw[:, 0]
     full[n, 0] = sum(int(v) for v in raw.flat)
-    lines = [_Line(tuple((i, 0) for i in range(n + 1)), (n, 0))]
-    primary, suppressed = _suppress(full, lines, {(n, 0)}, rules, linked=False)
+    lines = [Line(tuple((i, 0) for i in range(n + 1)), (n, 0))]
+    primary, suppressed = suppress(full, lines, {(n, 0)}, rules, linked=False)
     index = pd.Index([*counts.index, total_label], name=counts.index.name)
     columns = pd.Index([name])
     if not total:
@@ -414,105 +404,6 @@ def _shown_figure(value: Any, name: str, rules: DisclosureRules) -> int | None:
             "ProtectedTable.shown, not the raw count"
         )
     return n
-
-
-def _suppress(
-    values: np.ndarray,
-    lines: Sequence[_Line],
-    locked: set[Cell],
-    rules: DisclosureRules,
-    *,
-    linked: bool,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Primary and final suppression masks for a grid of raw counts with its margins."""
-    primary = np.zeros(values.shape, dtype=bool)
-    for cell, v in np.ndenumerate(values):
-        primary[cell] = (v == 0 and not rules.show_zero) or 1 <= v < rules.threshold
-    suppressed = primary.copy()
-    while True:
-        _complete_lines(values, suppressed, lines, locked)
-        if not linked:
-            break
-        bridge = _find_bridge(suppressed)
-        if bridge is None:
-            break
-        suppressed[_pick_across(values, suppressed, locked, *bridge)] = True
-    return primary, suppressed
-
-
-def _complete_lines(
-    values: np.ndarray, suppressed: np.ndarray, lines: Sequence[_Line], locked: set[Cell]
-) -> None:
-    """Until stable, give every line with exactly one hidden member a second hidden member."""
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if len(line.cells) < 2 or sum(bool(suppressed[c]) for c in line.cells) != 1:
-                continue
-            candidates = [
-                c for c in line.cells if c != line.margin and not suppressed[c] and c not in locked
-            ]
-            if candidates:
-                # smallest non-zero first; zeros only when nothing else is left
-                pick = min(candidates, key=lambda c: (values[c] == 0, values[c]))
-            elif line.margin not in locked:
-                pick = line.margin
-            else:  # cannot happen: a line whose only other member is the grand total
-                raise RuntimeError(f"no complementary cell for line {line}; please report this")
-            suppressed[pick] = True
-            changed = True
-
-
-def _find_bridge(suppressed: np.ndarray) -> tuple[Cell, set[int], set[int]] | None:
-    """A hidden cell the totals pin down (a bridge between hidden cells), and its two sides."""
-    # Rows and columns are nodes, hidden cells edges: a cell on no cycle can be solved for.
-    n_rows = suppressed.shape[0]
-    edges = [(int(i), int(j)) for i, j in zip(*np.nonzero(suppressed), strict=True)]
-    adjacent: dict[int, set[int]] = {}
-    for i, j in edges:
-        adjacent.setdefault(i, set()).add(n_rows + j)
-        adjacent.setdefault(n_rows + j, set()).add(i)
-    for i, j in edges:
-        row_side = _reach(adjacent, i, skip=(i, n_rows + j))
-        if n_rows + j not in row_side:
-            return (i, j), row_side, _reach(adjacent, n_rows + j, skip=(i, n_rows + j))
-    return None
-
-
-def _reach(adjacent: dict[int, set[int]], start: int, skip: tuple[int, int]) -> set[int]:
-    """Nodes reachable from start without crossing the edge skip."""
-    seen, todo = {start}, deque([start])
-    while todo:
-        node = todo.popleft()
-        for nxt in adjacent.get(node, ()):
-            if {node, nxt} == set(skip) or nxt in seen:
-                continue
-            seen.add(nxt)
-            todo.append(nxt)
-    return seen
-
-
-def _pick_across(
-    values: np.ndarray,
-    suppressed: np.ndarray,
-    locked: set[Cell],
-    bridge: Cell,
-    side_a: set[int],
-    side_b: set[int],
-) -> Cell:
-    """The smallest visible cell joining the two sides of a bridge, closing a cycle through it."""
-    n_rows = suppressed.shape[0]
-    candidates = [
-        (int(i), int(j))
-        for (i, j), hidden in np.ndenumerate(suppressed)
-        if not hidden
-        and (i, j) not in locked
-        and ((i in side_a and n_rows + j in side_b) or (i in side_b and n_rows + j in side_a))
-    ]
-    if not candidates:  # cannot happen: each side holds a cycle, so two rows and two columns
-        raise RuntimeError(f"no cell closes a cycle through {bridge}; please report this")
-    return min(candidates, key=lambda c: (values[c] == 0, values[c]))
 
 
 def _build(
