@@ -20,6 +20,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from bench.programmes import PROGRAMMES, backtest_cases, simulate, variants
 from reassess.model.backtest import FIRST_SNAPSHOT, Case, Outcome, summarise, table
@@ -43,7 +44,7 @@ def folder_cases(folder: Path, name: str, first: int = FIRST_SNAPSHOT) -> list[C
     return [replace(c, programme=name) for c in cases]
 
 
-def run(cases: Sequence[Case], method: str, trials: int, **overrides: object) -> list[Outcome]:
+def run(cases: Sequence[Case], method: str, trials: int, **overrides: Any) -> list[Outcome]:
     """Score every case with one method of the model."""
     from reassess.model.backtest import outcome
     from reassess.model.plan import run_plan

@@ -22,7 +22,7 @@ from reassess.figures.scenarios import (
     scenario_export,
     target_passed,
 )
-from reassess.model.scenarios import ScenarioInput, levers_for
+from reassess.model.scenarios import ScenarioInput, ScenarioResult, levers_for
 from reassess.present.charts.scenarios import completion_chart, officers_curve_chart
 from reassess.present.csvsafe import safe_frame
 from reassess.present.narrative import chance_by_sentence
@@ -32,7 +32,7 @@ from reassess.ui import page_context
 from reassess.ui.audit_hooks import audited_download, record_scenario
 from reassess.ui.widgets import assumptions_note
 
-chart = st.cache_resource(completion_chart, show_spinner=False, max_entries=32)  # never mutated
+chart = st.cache_resource(show_spinner=False, max_entries=32)(completion_chart)  # never mutated
 S = st.session_state
 CONFIDENCES = (0.5, 0.75, 0.85, 0.9, 0.95)
 
@@ -88,10 +88,12 @@ defaults = store.page_defaults(slot_default, goal)
 missing = {k: v for k, v in defaults.items() if k not in S}
 if missing:  # a new session, or levers not shown last time: the link seeds them
     values, problems = store.read_link(st.query_params.to_dict(), missing, as_of, goal)
-    for problem in problems:
-        st.warning(problem, icon=":material/link_off:")
-    S.update(values)
-S.update(store.out_of_bounds(S, as_of, goal))
+    for link_problem in problems:
+        st.warning(link_problem, icon=":material/link_off:")
+    for key, value in values.items():
+        S[key] = value
+for key, value in store.out_of_bounds(S, as_of, goal).items():
+    S[key] = value
 
 finder = st.container(border=True)
 top = st.columns([2, 1])
@@ -117,7 +119,7 @@ plan = replace(
 inputs = {s: replace(plan, name=store.slot_label(s), **store.slot_overrides(S, s)) for s in slots}
 
 
-def run(inp: ScenarioInput, current: bool = False):  # type: ignore[no-untyped-def]
+def run(inp: ScenarioInput, current: bool = False) -> ScenarioResult:
     return run_scenario(ctx.db, ctx.snapshot, prog, inp, position, ctx.window, current_plan=current)
 
 
@@ -168,10 +170,10 @@ with finder:
 
 st.subheader("Save, share and download")
 st.caption("The address bar holds these levers: copy it to share this comparison.")
-c = st.columns([3, 1, 2], vertical_alignment="bottom")
-name = c[0].text_input("Name", max_chars=store.NAME_MAX, key="save_name")
-save_slot = c[1].selectbox("Scenario", slots, format_func=store.slot_label, key="save_slot")
-overwrite = c[2].checkbox("Replace a saved scenario of the same name", key="save_overwrite")
+save_cols = st.columns([3, 1, 2], vertical_alignment="bottom")
+name = save_cols[0].text_input("Name", max_chars=store.NAME_MAX, key="save_name")
+save_slot = save_cols[1].selectbox("Scenario", slots, format_func=store.slot_label, key="save_slot")
+overwrite = save_cols[2].checkbox("Replace a saved scenario of the same name", key="save_overwrite")
 if st.button("Save", key="save"):
     try:
         saved = store.save(settings().scenario_db, name, inputs[save_slot], as_of=as_of, saved_by=ctx.user, overwrite=overwrite, role=ctx.role, reason=S.get("change_reason") or "")  # fmt: skip
@@ -193,18 +195,18 @@ if ctx.role == store.OVERRIDE_ROLE:
         "giving a reason, which is recorded in the audit log.",
     )
 if saved_names:
-    c = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
-    c[0].selectbox("Saved scenarios", saved_names, key="load_name")
-    c[1].selectbox("Into", store.SLOTS, format_func=store.slot_label, key="load_slot")
-    c[2].button("Load", key="load", on_click=load_saved, args=(slot_default, as_of, goal))
-    c[3].button("Delete", key="delete", on_click=delete_saved)
+    load_cols = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
+    load_cols[0].selectbox("Saved scenarios", saved_names, key="load_name")
+    load_cols[1].selectbox("Into", store.SLOTS, format_func=store.slot_label, key="load_slot")
+    load_cols[2].button("Load", key="load", on_click=load_saved, args=(slot_default, as_of, goal))
+    load_cols[3].button("Delete", key="delete", on_click=delete_saved)
 labels = [inp.name for inp, _ in pairs]
 pick = st.selectbox("Download", range(len(pairs)), format_func=labels.__getitem__, key="download")
 inp, result = pairs[pick]
 stem = store.export_stem(inp.name, ctx.snapshot.label, ctx.snapshot.synthetic)
 export = json.dumps(scenario_export(inp, result, position, prog, ctx.snapshot), indent=2)
-c = st.columns(2)
-with c[0]:
+dl_cols = st.columns(2)
+with dl_cols[0]:
     audited_download(ctx, label="Projection (CSV)", data=lambda: safe_frame(result.projection).to_csv(index=False).encode(), file_name=f"{stem}.csv", mime="text/csv", key="download_csv")  # fmt: skip
-with c[1]:
+with dl_cols[1]:
     audited_download(ctx, label="Scenario and projection (JSON)", data=export.encode(), file_name=f"{stem}.json", mime="application/json", key="download_json")  # fmt: skip

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -55,7 +56,7 @@ def steady(tmp_path_factory: pytest.TempPathFactory) -> rf.Fixture:
 def test_every_resources_query_runs_on_a_fixture(mixed: rf.Fixture, name: str, role: str) -> None:
     db = Database()
     snap = only_snapshot(mixed)
-    params = {"as_of": snap.as_of, "weeks": 8} if db.query(name).params else {}
+    params: dict[str, Any] = {"as_of": snap.as_of, "weeks": 8} if db.query(name).params else {}
     frame = db.run(name, snap, role=role, **params)
     assert len(frame) > 0
     assert db.query(name).access == "aggregate"
@@ -157,6 +158,7 @@ def test_a_lever_moves_the_dates_and_the_cost(steady: rf.Fixture) -> None:
     assert set(curves["scenario"]) == {"base", "more"}
     for r in (plain, more):
         share = curves[curves["scenario"] == r.name].set_index("week_ending")["share"]
+        assert r.p50 is not None
         assert share[r.p50] >= 0.5 > share[r.p50 - timedelta(weeks=1)]
 
 

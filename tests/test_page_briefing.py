@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 from reassess.briefing.build import build_briefing
+from reassess.briefing.contents import Briefing
 from reassess.briefing.export import briefing_pdf
 from reassess.config import programme
 from reassess.disclosure.tables import default_rules
@@ -111,7 +112,7 @@ def check_disclosed(at: AppTest) -> None:
                 assert n == 0 or (n >= 10 and n % default_rules().rounding_base == 0), value
 
 
-def latest_briefing():  # type: ignore[no-untyped-def]
+def latest_briefing() -> Briefing:
     from reassess.config import settings
 
     listing = list_snapshots(settings().snapshot_dir)

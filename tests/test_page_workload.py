@@ -26,7 +26,7 @@ from tests.page_helpers import latest, metric, open_page, table
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = str(ROOT / "pages" / "workload.py")
-WORKLOAD = {"as_of": ff.AS_OF, "window_weeks": 4, "idle_weeks": 2, "overload": 25}
+WORKLOAD: dict[str, Any] = {"as_of": ff.AS_OF, "window_weeks": 4, "idle_weeks": 2, "overload": 25}
 QUERIES: dict[str, dict[str, Any]] = {
     "workload_by_officer": WORKLOAD,
     "workload_by_team": WORKLOAD,

@@ -9,6 +9,7 @@ import threading
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ TARGET = date(2026, 4, 30)
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def scenario(**overrides: object) -> ScenarioInput:
+def scenario(**overrides: Any) -> ScenarioInput:
     return ScenarioInput.from_programme(AS_OF, name="test", **overrides)
 
 

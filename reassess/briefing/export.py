@@ -317,10 +317,11 @@ def category_png(b: Briefing) -> io.BytesIO:
     y = range(len(labels))
     fig = Figure(figsize=(7.2, 0.42 * len(labels) + 1.0))
     ax = fig.subplots()
-    for offset, column, style in (
+    styles: tuple[tuple[float, str, dict[str, Any]], ...] = (
         (-0.2, "In scope", {"facecolor": "white", "edgecolor": "black", "hatch": "///"}),
         (0.2, "Assessed", {"facecolor": "0.35", "edgecolor": "black"}),
-    ):
+    )
+    for offset, column, style in styles:
         values = [v if isinstance(v, int) else 0 for v in frame[column]]
         bars = ax.barh([i + offset for i in y], values, height=0.38, label=column, **style)
         for bar, shown in zip(bars, frame[column], strict=True):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from numbers import Integral
 
 import pandas as pd
 
@@ -75,7 +76,7 @@ def _disclose_column(
     return result
 
 
-def _count(value: object, column: str) -> object:
+def _count(value: object, column: str) -> int:
     """A value of a count column, with the column named if it is not a count."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -86,7 +87,13 @@ def _count(value: object, column: str) -> object:
             f"the count column {column!r} holds the text {value!r}; a count column must hold "
             "whole numbers (remove it from the query's '-- counts:' line if it is not a count)"
         )
-    return value
+    if isinstance(value, Integral):
+        return int(value)
+    raise DisclosureError(
+        f"the count column {column!r}: {value!r} is not a count; a count column must hold "
+        "whole numbers of 0 or more (remove it from the query's '-- counts:' line if it is "
+        "not a count)"
+    )
 
 
 __all__ = ["disclose_frame"]

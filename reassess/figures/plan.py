@@ -332,7 +332,7 @@ def completed_on(frame: pd.DataFrame, share: float) -> date | None:
     """The first week ending whose recorded figures count as complete (``recorded_history``)."""
     for row in frame.itertuples():
         if row.in_scope > 0 and row.assessed >= share * row.in_scope - 1e-9:
-            return row.week_ending  # type: ignore[no-any-return]
+            return row.week_ending
     return None
 
 

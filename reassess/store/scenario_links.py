@@ -141,7 +141,7 @@ def slot_values(inp: ScenarioInput, slot: str) -> dict[str, Any]:
     return {widget_key(slot, lever): lever.to_widget(getattr(inp, lever.field)) for lever in LEVERS}
 
 
-def slot_overrides(values: Mapping[str, Any], slot: str) -> dict[str, Any]:
+def slot_overrides(values: Mapping[Any, Any], slot: str) -> dict[str, Any]:
     """ScenarioInput field -> value from the widget values of a slot."""
     return {
         lever.field: lever.to_field(values[widget_key(slot, lever)])
@@ -214,7 +214,7 @@ def shown_defaults(defaults: Mapping[str, Any], count: int) -> dict[str, Any]:
 
 
 def out_of_bounds(
-    values: Mapping[str, Any], as_of: date, configured_target: date
+    values: Mapping[Any, Any], as_of: date, configured_target: date
 ) -> dict[str, Any]:
     """Date levers in ``values`` outside the bounds of this snapshot, brought inside them
     (after a change of snapshot, a start date can fall before the new as-of date)."""
