@@ -7,8 +7,6 @@ import streamlit as st
 from reassess.config import settings
 from reassess.figures.status import burn_up_frames, compute_status, status_fan
 from reassess.figures.track_record import track_record
-from reassess.present.charts.burnup import burn_up
-from reassess.present.charts.track_record import drift_chart
 from reassess.present.formats import chance, fmt_int, long_date, money
 from reassess.present.narrative import (
     chance_by_sentence,
@@ -20,6 +18,7 @@ from reassess.present.narrative import (
 )
 from reassess.present.vocabulary import FORECAST_LABELS
 from reassess.ui import page_context
+from reassess.ui.charts import burn_up_chart, track_record_chart
 from reassess.ui.widgets import Kpi, kpi_row, rag_badge
 
 ctx = page_context("overview")
@@ -114,7 +113,8 @@ st.markdown(chance_by_sentence(by, plan.prob_by(by), ctx.snapshot.as_of))
 assessed, scope = burn_up_frames(ctx.db, ctx.snapshot, ctx.programme, role=ctx.role)
 fan = status_fan(status)
 st.plotly_chart(
-    burn_up(assessed, scope, fan, as_of=ctx.snapshot.as_of, target=status.target), key="burn_up"
+    burn_up_chart(assessed, scope, fan, as_of=ctx.snapshot.as_of, target=status.target),
+    key="burn_up",
 )
 st.caption(
     "Assessed is shown as each week's own snapshot recorded it; the fan comes from the same "
@@ -139,7 +139,7 @@ record = track_record(
     ctx.window,
 )
 st.plotly_chart(
-    drift_chart(record.drift(), target=status.target, finished=record.coverage.finished),
+    track_record_chart(record.drift(), target=status.target, finished=record.coverage.finished),
     key="drift",
 )
 if record.movement is not None:

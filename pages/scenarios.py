@@ -23,16 +23,16 @@ from reassess.figures.scenarios import (
     target_passed,
 )
 from reassess.model.scenarios import ScenarioInput, ScenarioResult, levers_for
-from reassess.present.charts.scenarios import completion_chart, officers_curve_chart
+from reassess.present.charts.scenarios import officers_curve_chart
 from reassess.present.csvsafe import safe_frame
 from reassess.present.narrative import chance_by_sentence
 from reassess.present.vocabulary import FORECAST_LABELS
 from reassess.store import scenarios as store
 from reassess.ui import page_context
 from reassess.ui.audit_hooks import audited_download, record_scenario
+from reassess.ui.charts import completion_curves_chart
 from reassess.ui.widgets import assumptions_note
 
-chart = st.cache_resource(show_spinner=False, max_entries=32)(completion_chart)  # never mutated
 S = st.session_state
 CONFIDENCES = (0.5, 0.75, 0.85, 0.9, 0.95)
 
@@ -131,7 +131,9 @@ st.caption(
 )
 table = results_table(pairs)
 st.dataframe(table, hide_index=True, key="results", height=35 * len(table) + 38)
-st.plotly_chart(chart(completion_curves([r for _, r in pairs]), target=target), key="curves")
+st.plotly_chart(
+    completion_curves_chart(completion_curves([r for _, r in pairs]), target=target), key="curves"
+)
 by = st.date_input(
     FORECAST_LABELS["chance_by"], value=max(target, as_of + timedelta(weeks=1)),
     min_value=as_of, max_value=as_of + timedelta(weeks=520), key="chance_by", format="DD/MM/YYYY",

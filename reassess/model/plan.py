@@ -151,6 +151,8 @@ class Plan:
     inp: PlanInput = field(repr=False)
     built: Built = field(repr=False)
     sim: Simulation | None = field(repr=False, default=None)
+    # fan() by horizon: a plan is immutable and the fan is read on every run of a page
+    _fans: dict[int, pd.DataFrame] = field(init=False, repr=False, default_factory=dict)
 
     def _when(self, weeks: int | None) -> date | None:
         return None if weeks is None else self.as_of + timedelta(weeks=weeks)
@@ -282,6 +284,11 @@ class Plan:
         is frozen once it finishes, so "at or below the line in week t" is "finished by week t".
         """
         n = self.horizon() if weeks is None else weeks
+        if n not in self._fans:
+            self._fans[n] = self._fan(n)
+        return self._fans[n].copy()
+
+    def _fan(self, n: int) -> pd.DataFrame:
         frame = pd.DataFrame(
             {"week_ending": [self.as_of + timedelta(weeks=k) for k in range(n + 1)]}
         )
