@@ -16,6 +16,7 @@ moved since the compare snapshot, and how often past forecasts held.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -38,6 +39,9 @@ from reassess.snapshot.listing import SnapshotInfo
 from reassess.snapshot.runner import Database
 from reassess.store import ledger
 from reassess.store.ledger import Entry
+
+REBUILD_WORKERS = 2
+"""Snapshots read and forecast at once when the ledger is rebuilt."""
 
 
 @dataclass(frozen=True)
@@ -154,7 +158,11 @@ def ledger_entries(
     known, _ = ledger.read(path)
     missing = [s for s in ordered if (s.label, digest, window) not in known]
     if missing:
-        known = ledger.record(path, [entry_for(db, s, programme, window_weeks) for s in missing])
+        # DuckDB and numpy release the GIL, so two snapshots at a time (the machines this runs on
+        # have two cores or more); map keeps the order
+        with ThreadPoolExecutor(max_workers=REBUILD_WORKERS) as pool:
+            made = list(pool.map(lambda s: entry_for(db, s, programme, window_weeks), missing))
+        known = ledger.record(path, made)
     return tuple(known[(s.label, digest, window)] for s in ordered)
 
 
