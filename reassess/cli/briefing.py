@@ -8,9 +8,7 @@ in the same folder and renamed into place, so a reader never sees half a file.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,22 +17,9 @@ from reassess.cli.common import record_cli_export
 from reassess.config import programme, settings
 from reassess.disclosure.releases import allowed_compares, compare_refusal, may_compare
 from reassess.snapshot.listing import list_snapshots
+from reassess.store.files import write_atomic
 
 KEYWORDS = ("previous", "none", "four-weeks", "start")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write bytes to path through a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def planned_outputs(args: argparse.Namespace, csv_names: list[str]) -> list[Path]:

@@ -25,6 +25,7 @@ from pathlib import Path
 from reassess.config import ConfigError
 from reassess.publish.packs import Attachment
 from reassess.store.audit import utc_now
+from reassess.store.files import write_atomic
 
 TRUE_WORDS = ("1", "true", "yes", "on")
 FALSE_WORDS = ("", "0", "false", "no", "off")
@@ -208,20 +209,8 @@ class OutboxSender:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Bytes through a temporary file and a rename (the JSON helper's twin)."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Bytes through a temporary file and a rename, the folder made first."""
+    write_atomic(path, data, make_folder=True)
 
 
 def _reply(code: int, text: bytes | str) -> str:

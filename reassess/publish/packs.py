@@ -239,13 +239,13 @@ class PackBuilder:
         plan = self.plans.plan(self.snap, role)
         weeks = 8
         fte = self.db.run(
-            "resources_weekly_fte", self.snap, role=role, as_of=self.snap.as_of, weeks=weeks
+            "model_weekly_fte", self.snap, role=role, as_of=self.snap.as_of, weeks=weeks
         )
         fte_table = pd.DataFrame(
             {
                 "Week ending": [short_date(pd.Timestamp(d).date()) for d in fte["week_ending"]],
-                "FTE in post": [f"{float(v):.1f}" for v in fte["fte_in_post"]],
-                "FTE available": [f"{float(v):.1f}" for v in fte["available_fte"]],
+                "Assessment FTE in post": [f"{float(v):.1f}" for v in fte["fte_in_post"]],
+                "Assessment FTE available": [f"{float(v):.1f}" for v in fte["available_fte"]],
             }
         )
         cost = plan.cost

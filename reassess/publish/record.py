@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from reassess.config import ConfigError
+from reassess.store.files import write_atomic
 
 RECORD_FILE = "deliveries.json"
 LOCK_FILE = ".publish.lock"
@@ -29,23 +28,8 @@ VERSION = 1
 
 def write_json_atomic(path: Path, data: Any) -> None:
     """Write JSON through a temporary file in the same folder, fsynced, then renamed into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     body = json.dumps(data, indent=1, sort_keys=True, default=str).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(body)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    write_atomic(path, body, make_folder=True, sync_folder=True)
 
 
 def read_json(path: Path, what: str) -> dict[str, Any]:
