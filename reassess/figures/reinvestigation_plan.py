@@ -13,7 +13,9 @@ config/programme.toml. Cached in the process like the headline.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 import pandas as pd
 
@@ -29,6 +31,7 @@ from reassess.model.reinvestigation import (
     run_coupled,
     weeks_for,
 )
+from reassess.present.formats import money
 from reassess.snapshot.listing import SnapshotInfo
 from reassess.snapshot.runner import Database
 
@@ -155,11 +158,47 @@ def months_frame(plan: CoupledPlan) -> pd.DataFrame:
     )
 
 
+def month_label(d: date) -> str:
+    """A month as it is read: 'July 2026'."""
+    return f"{d:%B %Y}"
+
+
+def unmet_by_month(plans: Sequence[tuple[str, CoupledPlan]]) -> pd.DataFrame:
+    """Unmet reinvestigation demand by month, one row per scenario and month: scenario, month
+    (first of the month), fte_needed, fte_in_post, unmet_fte, unmet_cost_gbp (for the chart)."""
+    rows = [
+        (name, m.month, m.fte_needed, m.fte_in_post, m.unmet_fte, m.unmet_cost_gbp)
+        for name, plan in plans
+        for m in plan.months
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=["scenario", "month", "fte_needed", "fte_in_post", "unmet_fte", "unmet_cost_gbp"],
+    )
+
+
+def unmet_table(plans: Sequence[tuple[str, CoupledPlan]]) -> pd.DataFrame:
+    """Unmet reinvestigation demand (FTE) by month, one row per month, one column per scenario,
+    then a row of the 12 months' cost; as text, for reading."""
+    if not plans:
+        return pd.DataFrame(columns=["Month"])
+    months = [m.month for m in plans[0][1].months]
+    table = pd.DataFrame({"Month": [month_label(d) for d in months] + ["Cost over 12 months"]})
+    for name, plan in plans:
+        table[name] = [f"{m.unmet_fte:,.1f}" for m in plan.months] + [
+            money(plan.unmet_cost_12m_gbp)
+        ]
+    return table
+
+
 __all__ = [
     "COUPLED_COLUMNS",
     "assumptions",
     "coupled_for",
     "coupled_plan",
+    "month_label",
     "months_frame",
     "reinvestigation_input",
+    "unmet_by_month",
+    "unmet_table",
 ]

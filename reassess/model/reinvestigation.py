@@ -37,6 +37,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from reassess.model.inputs import Officer, PlannedChange
+from reassess.model.plan import order_statistics
 
 MONTHS = 12
 MIN_SAMPLE = 20
@@ -205,9 +206,9 @@ def referral_rate(inp: ReinvestigationInput) -> tuple[float, bool, str]:
     return (
         inp.assumptions.referral_rate,
         False,
-        f"assumed ({inp.assumptions.referral_rate:.0%}, config/programme.toml "
-        "referral_rate_reinvestigation): fewer than "
-        f"{MIN_SAMPLE} reinvestigations recorded",
+        f"assumed ({inp.assumptions.referral_rate:.0%} of assessments, from "
+        f"config/programme.toml) until {MIN_SAMPLE} reinvestigations are recorded "
+        f"({inp.referred} so far)",
     )
 
 
@@ -218,14 +219,14 @@ def effort(inp: ReinvestigationInput) -> tuple[float, bool, str]:
         return (
             inp.closed_hours / n,
             True,
-            f"measured from {n:,} closed reinvestigations",
+            f"measured from {n:,} closed reinvestigations ({inp.closed_hours / n:,.0f} hours each)",
         )
     hours = inp.assumptions.hours_per_reinvestigation
     return (
         hours,
         False,
-        f"assumed ({hours:g} hours, config/programme.toml investigator_hours_per_reinvestigation) "
-        f"until {MIN_SAMPLE} reinvestigations have closed ({n} so far)",
+        f"assumed ({hours:,.0f} hours each, from config/programme.toml) until "
+        f"{MIN_SAMPLE} reinvestigations have closed ({n} so far)",
     )
 
 
@@ -470,14 +471,13 @@ def run_coupled(
 
     hours, effort_measured, effort_basis = effort(inp)
     per_open_month = hours / max(duration, 1e-9)
-    fte_needed_trials = open_stock * (per_open_month / a.hours_per_fte_month)
-    p10, p50, p90 = np.quantile(open_stock, (0.1, 0.5, 0.9), axis=0)
-    fte_needed = np.quantile(fte_needed_trials, 0.5, axis=0)
+    p10, p50, p90 = order_statistics(open_stock, (0.1, 0.5, 0.9))
+    fte_needed = p50 * (per_open_month / a.hours_per_fte_month)
     in_post = fte_in_post(inp, levers, months)
     unmet = np.maximum(0.0, fte_needed - in_post)
     cost = unmet * a.salary / 12
     share, isva_measured = isva_share(inp)
-    active = np.quantile(open_stock + waiting, 0.5, axis=0) * share
+    active = order_statistics(open_stock + waiting, (0.5,))[0] * share
     isvas = a.isvas_in_post + levers.extra_isvas
     rows = tuple(
         MonthRow(
