@@ -174,7 +174,9 @@ def test_effort_switches_from_assumed_to_measured_at_the_threshold(closed: int) 
 def test_referral_rate_switches_at_the_threshold(referred: int) -> None:
     plan = run_coupled(synthetic_input(referred=referred), completions(30))
     assert plan.referral_rate_measured is (referred >= MIN_SAMPLE)
-    expected = referred / 1000 if referred >= MIN_SAMPLE else programme().referral_rate_reinvestigation
+    expected = (
+        referred / 1000 if referred >= MIN_SAMPLE else programme().referral_rate_reinvestigation
+    )
     assert plan.referral_rate == pytest.approx(expected)
 
 
