@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -158,6 +159,35 @@ def months_frame(plan: CoupledPlan) -> pd.DataFrame:
     )
 
 
+def coupled_summary(plan: CoupledPlan | None) -> dict[str, Any] | None:
+    """A coupled plan's figures for a JSON export (codes kept; dates as dates)."""
+    if plan is None:
+        return None
+    return {
+        "statement": plan.statement(),
+        "referral_rate": plan.referral_rate,
+        "referral_rate_measured": plan.referral_rate_measured,
+        "referral_basis": plan.referral_basis,
+        "hours_per_reinvestigation": plan.hours_per_reinvestigation,
+        "effort_measured": plan.effort_measured,
+        "effort_basis": plan.effort_basis,
+        "median_days_to_open": plan.median_days_to_open,
+        "time_to_open_basis": plan.time_to_open_basis,
+        "months_open": plan.months_open,
+        "isva_accepted_share": plan.isva_accepted_share,
+        "peak_unmet_fte": plan.peak_unmet_fte,
+        "unmet_cost_12m_gbp": plan.unmet_cost_12m_gbp,
+        "levers": {
+            "extra_investigators": plan.levers.extra_investigators,
+            "investigators_from": plan.levers.investigators_from,
+            "extra_isvas": plan.levers.extra_isvas,
+        },
+        "trials": plan.trials,
+        "seed": plan.seed,
+        "months": months_frame(plan).to_dict(orient="records"),
+    }
+
+
 def month_label(d: date) -> str:
     """A month as it is read: 'July 2026'."""
     return f"{d:%B %Y}"
@@ -195,6 +225,7 @@ __all__ = [
     "COUPLED_COLUMNS",
     "assumptions",
     "coupled_for",
+    "coupled_summary",
     "coupled_plan",
     "month_label",
     "months_frame",

@@ -22,7 +22,7 @@ import pandas as pd
 
 from reassess.config import Programme, Setting
 from reassess.figures.forecast import scenario
-from reassess.figures.reinvestigation_plan import coupled_for
+from reassess.figures.reinvestigation_plan import coupled_for, coupled_summary
 from reassess.figures.team import Team, abstraction_words
 from reassess.model.finder import OfficersAnswer
 from reassess.model.plan import Capacity
@@ -468,6 +468,7 @@ def result_summary(result: ScenarioResult) -> dict[str, Any]:
             "isvas_needed": result.isvas_needed,
             "notes": list(plan.notes),
             "problems": [str(p) for p in plan.problems],
+            "reinvestigation_demand": coupled_summary(result.coupled),
         }
     )
 
