@@ -26,6 +26,7 @@ from reassess.figures.scenarios import (
 from reassess.model.scenarios import ScenarioInput, levers_for
 from reassess.present.charts.scenarios import completion_chart, officers_curve_chart, unmet_chart
 from reassess.present.csvsafe import safe_frame
+from reassess.present.formats import money
 from reassess.present.narrative import chance_by_sentence
 from reassess.present.vocabulary import FORECAST_LABELS
 from reassess.store import scenarios as store
@@ -150,7 +151,7 @@ if demand:
         "Month by month over the next 12 months: the referrals each scenario's assessments "
         "create, carried forward into open reinvestigations, against the reinvestigation team "
         "in post (with any extra investigators). Figures are in FTE of investigators; costs at "
-        f"the staff investigator salary (£{prog.staff_investigator_salary:,.0f} a year)."
+        f"the staff investigator salary ({money(prog.staff_investigator_salary)} a year)."
     )
     st.plotly_chart(unmet_chart(unmet_by_month(demand)), key="unmet_chart")
     st.dataframe(unmet_table(demand), hide_index=True, key="unmet_table")

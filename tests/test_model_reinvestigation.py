@@ -289,3 +289,13 @@ def test_no_change_is_the_headline_coupled_plan(
     more = replace(inp, extra_investigators=15, investigators_from=snap.as_of + timedelta(days=3))
     added = run_scenario(db, snap, prog, more, position_for(db, snap, "planner")).coupled
     assert added is not None and added.peak_unmet_fte < head.peak_unmet_fte
+
+
+def test_referrals_waiting_longer_than_the_assumed_wait_open_in_the_first_month() -> None:
+    a = assumptions(programme())
+    inp = synthetic_input(resolution=((100, "waiting", 15),), open_now=0, active_now=15)
+    plan = run_coupled(inp, np.zeros((2000, 60)))
+    assert not plan.time_to_open_measured
+    first = plan.months[0]
+    assert first.opened == pytest.approx(15 * a.open_share, rel=0.05)
+    assert sum(m.opened for m in plan.months[1:]) == 0
