@@ -121,7 +121,7 @@ inputs = {s: replace(plan, name=store.slot_label(s), **store.slot_overrides(S, s
 
 
 def run(inp: ScenarioInput, current: bool = False):  # type: ignore[no-untyped-def]
-    return run_scenario(ctx.db, ctx.snapshot, prog, inp, position, ctx.window, current_plan=current)
+    return run_scenario(ctx.db, ctx.snapshot, prog, inp, position, ctx.window, current_plan=current, coupled=True)  # fmt: skip
 
 
 pairs = [(plan, run(plan, True)), *((inp, run(inp)) for inp in inputs.values())]

@@ -281,13 +281,15 @@ def test_no_change_is_the_headline_coupled_plan(
     db = Database()
     head = coupled_plan(db, snap, programme=prog)
     inp = ScenarioInput.from_programme(snap.as_of, prog, name="No change")
-    result = run_scenario(db, snap, prog, inp, position_for(db, snap, "planner"))
+    result = run_scenario(db, snap, prog, inp, position_for(db, snap, "planner"), coupled=True)
     assert result.coupled == head
     clear_cache()  # computed afresh, not only the same cached object
     again = coupled_for(Database(), snap, prog, headline(Database(), snap, prog))
     assert again == head
     more = replace(inp, extra_investigators=15, investigators_from=snap.as_of + timedelta(days=3))
-    added = run_scenario(db, snap, prog, more, position_for(db, snap, "planner")).coupled
+    added = run_scenario(
+        db, snap, prog, more, position_for(db, snap, "planner"), coupled=True
+    ).coupled
     assert added is not None and added.peak_unmet_fte < head.peak_unmet_fte
 
 

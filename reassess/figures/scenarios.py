@@ -91,11 +91,11 @@ def run_scenario(
     window_weeks: int | None = None,
     *,
     current_plan: bool = False,
-    coupled: bool = True,
+    coupled: bool = False,
 ) -> ScenarioResult:
     """A scenario on the planning model: its levers on the headline's input (cached), and the
     coupled forecast of reinvestigation demand on its trials with its reinvestigation levers
-    (``coupled=False`` skips it)."""
+    (``coupled=True``: the scenarios page and the CLI; the resources page does without)."""
     plan = scenario(
         db,
         snapshot,
