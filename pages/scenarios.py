@@ -151,7 +151,9 @@ if demand:
         "Month by month over the next 12 months: the referrals each scenario's assessments "
         "create, carried forward into open reinvestigations, against the reinvestigation team "
         "in post (with any extra investigators). Figures are in FTE of investigators; costs at "
-        f"the staff investigator salary ({money(prog.staff_investigator_salary)} a year)."
+        f"the staff investigator salary ({money(prog.staff_investigator_salary)} a year). "
+        "Unlike 'Investigators for a year' above (every expected referral worked within one "
+        "year), this counts the referrals expected to open as investigations, while they are open."
     )
     st.plotly_chart(unmet_chart(unmet_by_month(demand)), key="unmet_chart")
     st.dataframe(unmet_table(demand), hide_index=True, key="unmet_table")
