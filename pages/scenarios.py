@@ -146,7 +146,7 @@ assumptions_note(
 st.subheader("Reinvestigation demand the team in post cannot meet")
 demand = [(r.name, r.coupled) for _, r in pairs if r.coupled is not None]
 if demand:
-    st.markdown(demand[0][1].statement())
+    st.markdown(demand[0][1].statement() + " " + demand[0][1].isva_statement())
     st.caption(
         "Month by month over the next 12 months: the referrals each scenario's assessments "
         "create, carried forward into open reinvestigations, against the reinvestigation team "

@@ -301,3 +301,21 @@ def test_referrals_waiting_longer_than_the_assumed_wait_open_in_the_first_month(
     first = plan.months[0]
     assert first.opened == pytest.approx(15 * a.open_share, rel=0.05)
     assert sum(m.opened for m in plan.months[1:]) == 0
+
+
+def test_the_sentences_say_met_or_short_and_the_isva_range() -> None:
+    inp = synthetic_input()
+    short = run_coupled(inp, completions(40))
+    met = run_coupled(inp, completions(40), ReinvestigationLevers(extra_investigators=500))
+    assert short.statement().startswith(
+        "Over the next 12 months reinvestigation demand exceeds the investigators in post by up to"
+    )
+    assert met.statement().startswith(
+        "Over the next 12 months the investigators in post meet the expected reinvestigation demand"
+    )
+    low, high = short.peak_isvas_needed
+    assert 0 < low < high
+    assert "ISVAs are needed in any month (at 15–20 cases each, with 50% of victims" in (
+        short.isva_statement()
+    )
+    assert short.isva_statement().endswith(f"against {programme().isvas_in_post} in post.")

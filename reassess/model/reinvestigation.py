@@ -183,6 +183,32 @@ class CoupledPlan:
             f"(about {_pounds(self.unmet_cost_12m_gbp)}); {effort}."
         )
 
+    @property
+    def peak_isvas_needed(self) -> tuple[float, float]:
+        """The most ISVAs needed in any month ahead, at 20 and at 15 cases each."""
+        if not self.months:
+            return 0.0, 0.0
+        return (
+            max(m.isvas_needed_low for m in self.months),
+            max(m.isvas_needed_high for m in self.months),
+        )
+
+    def isva_statement(self) -> str:
+        """One neutral sentence on advisers: the most needed in a month against those in post."""
+        low, high = self.peak_isvas_needed
+        in_post = self.months[0].isvas_in_post if self.months else 0.0
+        need = f"{math.ceil(low - 1e-9):,}" + (
+            f"–{math.ceil(high - 1e-9):,}"
+            if math.ceil(high - 1e-9) != math.ceil(low - 1e-9)
+            else ""
+        )
+        basis = "measured" if self.isva_measured else "assumed"
+        return (
+            f"At most {need} ISVAs are needed in any month (at 15–20 cases each, with "
+            f"{self.isva_accepted_share:.0%} of victims accepting one, {basis}), against "
+            f"{in_post:,.0f} in post."
+        )
+
 
 def _pounds(value: float) -> str:
     if value >= 1e6:
