@@ -1,4 +1,4 @@
--- officer_rows: one row per officer, with the workload definitions that workload_by_officer and
+-- officer_rows: one row per officer of the assessment workstream, with the workload definitions that workload_by_officer and
 -- workload_by_team share (each pulls this in with `-- include: workload_officer_rows`).
 -- open = allocated or in_assessment; available_fte = fte * (1 - abstracted working days / working days in post)
 -- over the window; idle = in post throughout the last $idle_weeks weeks, not abstracted for all of it,
@@ -88,4 +88,7 @@ officer_rows as (
     cross join bounds as b
     left join presence as p on p.officer_ref = o.officer_ref
     left join caseload as c on c.officer_ref = o.officer_ref
+    -- the assessment workstream only: a reinvestigation officer completes no assessments, and
+    -- their work is on the Reinvestigation page (contract v2 officers.workstream; empty: assessment)
+    where coalesce(o.workstream, 'assessment') = 'assessment'
 )

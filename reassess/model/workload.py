@@ -84,7 +84,9 @@ def definitions_note(overload: int, idle_weeks: int) -> str:
         "**Available FTE** = FTE × (1 − abstracted working days ÷ working days in post) over the "
         f"last {RECENT_WEEKS} weeks, Monday to Friday. **Flagged**: more than {overload} open "
         f"cases (overloaded), or in post throughout the last {idle_weeks} weeks, not abstracted "
-        "for all of it, and no assessment completed in it (no recent completion)."
+        "for all of it, and no assessment completed in it (no recent completion). Officers of "
+        "the assessment workstream only: the reinvestigation workstream's investigators are on "
+        "the Reinvestigation page."
     )
 
 
