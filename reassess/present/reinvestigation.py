@@ -1,0 +1,66 @@
+"""The reinvestigation page's words and tables: sentences and headings from the figures (no Streamlit)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from reassess.figures.reinvestigation import CONTACT_WEEKS, VictimSupport
+from reassess.present.formats import long_date
+from reassess.present.vocabulary import STAGE_LABELS
+
+
+def recorded_sentence(first: date | None, as_of: date) -> str:
+    """Where the reinvestigation history begins, or that none is recorded yet."""
+    if first is None or first > as_of:
+        return (
+            f"No reinvestigations are recorded yet: the snapshot of {long_date(as_of)} follows "
+            "the first version of the extract, which has no reinvestigations table."
+        )
+    return (
+        f"Reinvestigations recorded from {long_date(first)}; the history on this page begins there."
+    )
+
+
+def ageing_table(ageing: pd.DataFrame) -> pd.DataFrame:
+    """Open reinvestigations by stage, in words."""
+    return pd.DataFrame(
+        {
+            "Stage": [STAGE_LABELS.get(str(s), str(s)) for s in ageing["stage"]],
+            "Open reinvestigations": [int(v) for v in ageing["reinvestigations"]],
+            "Median days since referral": [int(round(float(v))) for v in ageing["median_days"]],
+            "Longest days since referral": [int(v) for v in ageing["longest_days"]],
+            f"Referred over {CONTACT_WEEKS} weeks ago": [int(v) for v in ageing["over_weeks"]],
+        }
+    )
+
+
+def isva_sentence(v: VictimSupport) -> str:
+    """The ISVA caseload against the ISVAs in post, in words."""
+    low, high = v.capacity
+    need_low, need_high = v.isvas_needed
+    if v.isvas_in_post == 0:
+        position = "No ISVAs are recorded in post (config isvas_in_post)."
+    elif v.accepted_open > high:
+        position = (
+            f"That is more than the {v.isvas_in_post:,} ISVAs in post can carry "
+            f"({low:,} to {high:,} cases at {v.cases_min} to {v.cases_max} each)."
+        )
+    elif v.accepted_open > low:
+        position = (
+            f"That is within reach of the {v.isvas_in_post:,} ISVAs in post only at the upper "
+            f"caseload ({low:,} to {high:,} cases at {v.cases_min} to {v.cases_max} each)."
+        )
+    else:
+        position = (
+            f"The {v.isvas_in_post:,} ISVAs in post can carry {low:,} to {high:,} cases "
+            f"({v.cases_min} to {v.cases_max} each)."
+        )
+    return (
+        f"{v.accepted_open:,} victims in open reinvestigations have an ISVA, needing "
+        f"{need_low:,} to {need_high:,} ISVAs. {position}"
+    )
+
+
+__all__ = ["ageing_table", "isva_sentence", "recorded_sentence"]
