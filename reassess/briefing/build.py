@@ -35,6 +35,8 @@ from reassess.briefing.contents import (
     Briefing,
     Shown,
 )
+from reassess.briefing.outcomes import TABLE as OUTCOMES_TABLE
+from reassess.briefing.outcomes import outcomes
 from reassess.briefing.resources import resource_lines
 from reassess.briefing.stocks import release_stocks
 from reassess.briefing.tables import (
@@ -91,8 +93,14 @@ def build_briefing(
     rules: DisclosureRules | None = None,
     ledger: Ledger | None = None,
     window_weeks: int | None = None,
+    role: str = BRIEFING_ROLE,
 ) -> Briefing:
-    """The briefing for a snapshot (and a comparison), every figure through disclosure control."""
+    """The briefing for a snapshot (and a comparison), every figure through disclosure control.
+
+    `role` is who the briefing is made for: it changes only the reinvestigation table, which the
+    review team's roles read as recorded (reassess/briefing/outcomes.py); every other figure is
+    the Mayor's office's.
+    """
     rules = rules or default_rules()
     ledger = ledger or ledger_for(snapshot.path.parent)
     listing = list_snapshots(snapshot.path.parent)
@@ -139,6 +147,8 @@ def build_briefing(
         published += [
             (f"changes:{compare.as_of.isoformat()}", k, c) for k, c in shown_changes.items()
         ]
+    phase = outcomes(db, snapshot, compare, ledger, rules, role=role)
+    published += [(OUTCOMES_TABLE, k, c) for k, c in phase.cells.items()]
     ledger.record(snapshot.as_of, published)
     f = status.forecast
     rag_reason = rag_reason_text(status, remaining, rules)
@@ -185,4 +195,7 @@ def build_briefing(
         chart_scope=chart_scope,
         chart_fan=chart_fan,
         sources=sources_list(snapshot, compare, programme),
+        reinvestigation=phase.table,
+        reinvestigation_text=phase.text,
+        unmet_demand=None,
     )

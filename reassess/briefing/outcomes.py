@@ -27,6 +27,7 @@ import pandas as pd
 from reassess.access import ROLE_RESULTS
 from reassess.briefing.contents import BriefingTable, Shown
 from reassess.briefing.tables import notes_for
+from reassess.briefing.words import capital, count_words
 from reassess.disclosure.ledger import Ledger
 from reassess.disclosure.releases import Cell, derive, protect_counts
 from reassess.disclosure.tables import DisclosureRules
@@ -107,6 +108,7 @@ class Outcomes:
     changes: dict[str, Shown] | None
     table: BriefingTable
     cells: dict[str, Cell]  # the disclosed figures, for the release ledger (empty as recorded)
+    text: str  # one sentence from the figures shown
 
 
 def recorded_rows(f: Funnel) -> dict[str, int]:
@@ -127,7 +129,8 @@ def outcomes(
     figures: dict[str, Shown]
     changes: dict[str, Shown] | None = None
     cells: dict[str, Cell] = {}
-    if ROLE_RESULTS.get(role) == "as_recorded":
+    as_recorded = ROLE_RESULTS.get(role) == "as_recorded"
+    if as_recorded:
         now_f = read_funnel(db, snapshot, role=role)
         figures = dict(recorded_rows(now_f))
         if compare is not None:
@@ -167,7 +170,36 @@ def outcomes(
         notes + ("A reinvestigation counts at every stage up to the furthest it has reached.",),
         counts,
     )
-    return Outcomes(recorded, figures, changes, table, cells)
+    return Outcomes(
+        recorded,
+        figures,
+        changes,
+        table,
+        cells,
+        outcome_sentence(recorded, figures, rules, exact=as_recorded),
+    )
+
+
+def _words(shown: Shown, rules: DisclosureRules, exact: bool) -> str:
+    if exact and isinstance(shown, int):
+        return f"{shown:,}" if shown else "none"
+    return count_words(shown, rules, zero="none")
+
+
+def outcome_sentence(
+    recorded: bool, figures: dict[str, Shown], rules: DisclosureRules, *, exact: bool
+) -> str:
+    """The reinvestigation phase in one sentence, from the figures shown ("about" unless exact)."""
+    if not recorded:
+        return "No reinvestigations are recorded in this snapshot yet."
+    w = {k: _words(v, rules, exact) for k, v in figures.items()}
+    return (
+        f"{capital(w['referred'])} cases have been referred for reinvestigation: the victim has "
+        f"been contacted in {w['engaged']}, has given consent in {w['consent_given']}, an "
+        f"investigation has opened in {w['opened']} and suspects have been charged in "
+        f"{w['charged']}; {w['closed']} have closed. {capital(w['isva_accepted'])} victims "
+        "have accepted the support of an ISVA."
+    )
 
 
 __all__ = [
