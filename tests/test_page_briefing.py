@@ -141,7 +141,8 @@ def test_the_print_view_shows_every_row_as_a_static_table(demo_env: Path) -> Non
     b = latest_briefing()
     assert len(at.dataframe) == 0  # no grid: it prints only the rows in view
     shown = [t.value for t in at.table]
-    tables = [b.changes, b.headline_table, b.by_category, b.by_bcu, b.borough_category]
+    tables = [b.changes, b.headline_table, b.reinvestigation, b.by_category, b.by_bcu]
+    tables += [b.borough_category]
     tables += [b.resources_table(), b.ethnicity]
     expected = [t.display() for t in tables if t is not None]
     assert len(shown) == len(expected)

@@ -208,7 +208,16 @@ def victim_support(f: Funnel, programme: Programme) -> VictimSupport:
     )
 
 
+def assessments_complete(db: Database, snapshot: SnapshotInfo, *, role: str) -> date | None:
+    """The day the last in-scope assessment was completed, once every one is; else None."""
+    row = db.scalar_row("assessments_complete", snapshot, role=role)
+    if not row["in_scope"] or row["remaining"] or row["last_completed"] is None:
+        return None
+    return pd.Timestamp(row["last_completed"]).date()
+
+
 __all__ = [
+    "assessments_complete",
     "CLOSURES",
     "CONTACT_WEEKS",
     "DEFINITIONS",

@@ -6,7 +6,7 @@ from datetime import date
 
 import pandas as pd
 
-from reassess.figures.reinvestigation import CONTACT_WEEKS, VictimSupport
+from reassess.figures.reinvestigation import CONTACT_WEEKS, Funnel, VictimSupport
 from reassess.present.formats import long_date
 from reassess.present.vocabulary import STAGE_LABELS
 
@@ -63,4 +63,21 @@ def isva_sentence(v: VictimSupport) -> str:
     )
 
 
-__all__ = ["ageing_table", "isva_sentence", "recorded_sentence"]
+def phase_headline(complete_on: date, f: Funnel, unmet: str | None) -> str:
+    """The overview's lead once the assessments are complete: the reinvestigation phase."""
+    if not f.recorded:
+        phase = "No reinvestigations are recorded yet."
+    else:
+        phase = (
+            f"The review is in its reinvestigation phase: {f['open']:,} reinvestigations are "
+            f"open and {f['charged']:,} have a suspect charged ({f['referred']:,} referred, "
+            f"{f['closed']:,} closed)."
+        )
+    return " ".join(
+        part
+        for part in (f"Initial assessments complete on {long_date(complete_on)}.", phase, unmet)
+        if part
+    )
+
+
+__all__ = ["phase_headline", "ageing_table", "isva_sentence", "recorded_sentence"]
