@@ -8,6 +8,7 @@ import streamlit as st
 
 from reassess.config import settings
 from reassess.figures.forecast import headline, officers
+from reassess.figures.reinvestigation_plan import unmet_by_month, unmet_table
 from reassess.figures.scenarios import (
     CURRENT_PLAN,
     DEFAULT_CONFIDENCE,
@@ -23,7 +24,7 @@ from reassess.figures.scenarios import (
     target_passed,
 )
 from reassess.model.scenarios import ScenarioInput, levers_for
-from reassess.present.charts.scenarios import completion_chart, officers_curve_chart
+from reassess.present.charts.scenarios import completion_chart, officers_curve_chart, unmet_chart
 from reassess.present.csvsafe import safe_frame
 from reassess.present.narrative import chance_by_sentence
 from reassess.present.vocabulary import FORECAST_LABELS
@@ -83,7 +84,8 @@ position = position_for(ctx.db, ctx.snapshot, ctx.role)
 base = headline(ctx.db, ctx.snapshot, prog, ctx.window)
 for problem in base.problems:
     st.warning(str(problem), icon=":material/settings_alert:")
-slot_default = ScenarioInput.from_programme(as_of, prog, start_date=default_start(as_of))
+starts = {"start_date": default_start(as_of), "investigators_from": default_start(as_of)}
+slot_default = ScenarioInput.from_programme(as_of, prog, **starts)
 defaults = store.page_defaults(slot_default, goal)
 missing = {k: v for k, v in defaults.items() if k not in S}
 if missing:  # a new session, or levers not shown last time: the link seeds them
@@ -100,8 +102,8 @@ with top[0]:
 top[1].number_input("Scenarios to compare", 1, len(store.SLOTS), key=store.COUNT_KEY)
 slots = store.SLOTS[: S[store.COUNT_KEY]]
 for slot, tab in zip(slots, st.tabs([store.slot_label(s) for s in slots]), strict=True):
-    for group in ("staffing", "demand"):
-        box = tab if group == "staffing" else tab.expander("Demand and cost assumptions")
+    for group, title in store.GROUP_TITLES.items():
+        box = tab if group == "staffing" else tab.expander(title, expanded=group != "demand")
         with box, st.container(horizontal=True):
             for spec in (s for s in store.LEVERS if s.group == group):
                 with st.container(width=240):
@@ -111,7 +113,7 @@ store.write_link(st.query_params, {k: S.get(k) for k in shown}, shown)
 
 target = S[store.TARGET.key]
 plan = replace(
-    ScenarioInput.from_programme(as_of, prog, name=CURRENT_PLAN, start_date=default_start(as_of)),
+    ScenarioInput.from_programme(as_of, prog, name=CURRENT_PLAN, **starts),
     target_date=target,
 )
 inputs = {s: replace(plan, name=store.slot_label(s), **store.slot_overrides(S, s)) for s in slots}
@@ -139,6 +141,19 @@ for inp, result in pairs:
 assumptions_note(
     assumption_settings(plan, pairs[0][1], prog), "Assumptions behind the current plan"
 )
+
+st.subheader("Reinvestigation demand the team in post cannot meet")
+demand = [(r.name, r.coupled) for _, r in pairs if r.coupled is not None]
+if demand:
+    st.markdown(demand[0][1].statement())
+    st.caption(
+        "Month by month over the next 12 months: the referrals each scenario's assessments "
+        "create, carried forward into open reinvestigations, against the reinvestigation team "
+        "in post (with any extra investigators). Figures are in FTE of investigators; costs at "
+        f"the staff investigator salary (£{prog.staff_investigator_salary:,.0f} a year)."
+    )
+    st.plotly_chart(unmet_chart(unmet_by_month(demand)), key="unmet_chart")
+    st.dataframe(unmet_table(demand), hide_index=True, key="unmet_table")
 
 with finder:
     st.markdown("**Find the officers needed** (other assumptions as in Scenario A)")

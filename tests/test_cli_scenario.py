@@ -216,3 +216,30 @@ def test_demo_latest_default_scenario(demo_env: Path, capsys: pytest.CaptureFixt
     assert data["officers_needed"]["extra_officers"] == answer.extra_officers
     plan = headline(Database(), snap, programme())
     assert data["result"]["p85"] == plan.p85.isoformat()  # type: ignore[union-attr]
+
+
+def test_the_reinvestigation_levers_reach_the_coupled_forecast(
+    steady: rf.Fixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["--json"], capsys)
+    assert code == 0
+    base = json.loads(out)["result"]["reinvestigation_demand"]
+    argv = ["--extra-investigators", "15", "--investigators-from", "2026-03-09"]
+    code, out, _ = run([*argv, "--extra-isvas", "4", "--json"], capsys)
+    assert code == 0
+    more = json.loads(out)["result"]["reinvestigation_demand"]
+    assert more["levers"] == {
+        "extra_investigators": 15.0,
+        "investigators_from": "2026-03-09",
+        "extra_isvas": 4.0,
+    }
+    assert more["peak_unmet_fte"] < base["peak_unmet_fte"]
+    expected = model(
+        steady, extra_investigators=15, investigators_from=date(2026, 3, 9), extra_isvas=4
+    ).coupled
+    assert expected is not None and more["peak_unmet_fte"] == expected.peak_unmet_fte
+    code, out, _ = run(argv, capsys)
+    assert code == 0 and "Reinvestigation demand, next 12 months" in out
+    assert expected.statement() in out
+    code, _, err = run(["--investigators-from", "2026-03-01"], capsys)
+    assert code == 2 and "--investigators-from 2026-03-01 is before the snapshot date" in err

@@ -99,9 +99,22 @@ def cmd_scenario(args: argparse.Namespace) -> int:
         ("cost_per_fte", "loaded_cost_per_fte"),
         ("productivity", "productivity_per_fte"),
         ("trials", "trials"),
+        ("extra_investigators", "extra_investigators"),
+        ("investigators_from", "investigators_from"),
+        ("extra_isvas", "extra_isvas"),
     ):
         if getattr(args, option) is not None:
             overrides[field] = getattr(args, option)
+    if (
+        overrides.get("investigators_from") is not None
+        and overrides["investigators_from"] < snap.as_of
+    ):
+        print(
+            f"error: --investigators-from {overrides['investigators_from']} is before the snapshot "
+            f"date {snap.label}; extra investigators can start on the snapshot date or later",
+            file=sys.stderr,
+        )
+        return 2
     if overrides["start_date"] < snap.as_of:
         print(
             f"error: --start {overrides['start_date']} is before the snapshot date {snap.label}; "
@@ -159,6 +172,27 @@ def cmd_scenario(args: argparse.Namespace) -> int:
     print(f"  {'whole team to the P85 date':<32}{money(result.team_cost_to_completion)}")
     print(f"  {'reinvestigations expected':<32}{result.reinvestigations:,}")
     print(f"  {'victim-support referrals':<32}{result.victim_support_referrals:,}")
+    coupled = result.coupled
+    if coupled is not None:
+        print("Reinvestigation demand, next 12 months (coupled forecast):")
+        if inp.extra_investigators or inp.extra_isvas:
+            when = long_date(inp.investigators_from or default_start(snap.as_of))
+            print(
+                f"  {inp.extra_investigators} extra investigators from {when}; "
+                f"{inp.extra_isvas} extra ISVAs"
+            )
+        print(f"  {coupled.statement()}")
+        print(
+            f"  {'month':<16}{'open':>8}{'FTE needed':>12}{'in post':>10}{'short':>8}{'ISVAs needed':>15}"
+        )
+        for m in coupled.months:
+            isvas = f"{m.isvas_needed_low:.0f}-{m.isvas_needed_high:.0f}"
+            print(
+                f"  {m.month:%B %Y}".ljust(18)
+                + f"{m.open_p50:>8,.0f}{m.fte_needed:>12,.1f}{m.fte_in_post:>10,.1f}"
+                f"{m.unmet_fte:>8,.1f}{isvas:>15}"
+            )
+        print(f"  {'shortfall cost, 12 months':<32}{money(coupled.unmet_cost_12m_gbp)}")
     if answer is not None:
         print("Officers needed: " + answer_sentence(answer).replace("**", ""))
     return 0
@@ -221,6 +255,24 @@ def register(sub: Any) -> None:
         type=whole(1, 1_000_000),
         default=None,
         help="Monte Carlo trials (default from config)",
+    )
+    p.add_argument(
+        "--extra-investigators",
+        type=whole(0, 500),
+        default=None,
+        help="extra full-time investigators for the reinvestigation team (default 0)",
+    )
+    p.add_argument(
+        "--investigators-from",
+        type=parse_date,
+        default=None,
+        help="when they start, YYYY-MM-DD (default: the Monday after the snapshot)",
+    )
+    p.add_argument(
+        "--extra-isvas",
+        type=whole(0, 500),
+        default=None,
+        help="extra ISVAs beyond those in post (default 0)",
     )
     p.add_argument(
         "--window",

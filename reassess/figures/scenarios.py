@@ -22,6 +22,7 @@ import pandas as pd
 
 from reassess.config import Programme, Setting
 from reassess.figures.forecast import scenario
+from reassess.figures.reinvestigation_plan import coupled_for, coupled_summary
 from reassess.figures.team import Team, abstraction_words
 from reassess.model.finder import OfficersAnswer
 from reassess.model.plan import Capacity
@@ -32,6 +33,7 @@ from reassess.model.scenarios import (
     assumptions,
     completion_curve,
     levers_for,
+    reinvestigation_levers,
     result_from_plan,
 )
 from reassess.model.staffing import next_monday
@@ -89,8 +91,11 @@ def run_scenario(
     window_weeks: int | None = None,
     *,
     current_plan: bool = False,
+    coupled: bool = True,
 ) -> ScenarioResult:
-    """A scenario on the planning model: its levers on the headline's input (cached)."""
+    """A scenario on the planning model: its levers on the headline's input (cached), and the
+    coupled forecast of reinvestigation demand on its trials with its reinvestigation levers
+    (``coupled=False`` skips it)."""
     plan = scenario(
         db,
         snapshot,
@@ -101,7 +106,12 @@ def run_scenario(
         loaded_cost_per_fte=inp.loaded_cost_per_fte,
         trials=inp.trials,
     )
-    return result_from_plan(inp, plan, position)
+    demand = (
+        coupled_for(db, snapshot, programme, plan, reinvestigation_levers(inp), inp.trials)
+        if coupled
+        else None
+    )
+    return result_from_plan(inp, plan, position, demand)
 
 
 def answer_sentence(answer: OfficersAnswer) -> str:
@@ -304,6 +314,9 @@ RESULT_ROWS = (
     "Safeguarding referrals expected",
     "Victim-support referrals expected",
     "Advocates (ISVAs) needed",
+    "Extra investigators",
+    "Reinvestigation FTE short at the peak (12 months)",
+    "Cost of the reinvestigation shortfall (12 months)",
     "Notes",
 )
 
@@ -328,6 +341,14 @@ def result_column(inp: ScenarioInput, result: ScenarioResult) -> list[str]:
         f"{result.safeguarding_referrals:,}",
         f"{result.victim_support_referrals:,}",
         isva_range(result.isvas_needed),
+        f"{inp.extra_investigators:,}"
+        + (
+            f" from {long_date(inp.investigators_from)}"
+            if inp.extra_investigators and inp.investigators_from
+            else ""
+        ),
+        "—" if result.coupled is None else f"{result.coupled.peak_unmet_fte:,.1f}",
+        "—" if result.coupled is None else money(result.coupled.unmet_cost_12m_gbp),
         result.message or "",
     ]
 
@@ -447,6 +468,7 @@ def result_summary(result: ScenarioResult) -> dict[str, Any]:
             "isvas_needed": result.isvas_needed,
             "notes": list(plan.notes),
             "problems": [str(p) for p in plan.problems],
+            "reinvestigation_demand": coupled_summary(result.coupled),
         }
     )
 

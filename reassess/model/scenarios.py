@@ -7,7 +7,11 @@ defaulting to config/programme.toml. ``levers_for`` turns it into the planning m
 a scenario with no change is the headline forecast exactly, by construction. The dates, the
 chance of meeting the target, the staffing and the cost are the model's (``run_plan``);
 ``result_from_plan`` adds the downstream demand (reinvestigations, referrals, advocates):
-the referrals already made plus the remaining cases times each referral rate.
+the referrals already made plus the remaining cases times each referral rate. The
+reinvestigation levers (``reinvestigation_levers``: extra investigators from a date, extra
+ISVAs) act on the coupled forecast (``reassess.model.reinvestigation``), which carries the
+scenario's own trials into reinvestigation demand month by month; a scenario's result holds it
+as ``coupled`` when it was run.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import pandas as pd
 from reassess import config
 from reassess.model.levers import Levers
 from reassess.model.plan import Plan
+from reassess.model.reinvestigation import CoupledPlan, ReinvestigationLevers
 
 DEFAULT_WORKING_WEEKS_PER_YEAR = 46.0
 """Used only when a ScenarioInput is built by hand; from_programme reads config/programme.toml."""
@@ -87,6 +92,9 @@ class ScenarioInput:
     trials: int = 10_000
     seed: int = 0
     max_weeks: int = 520
+    extra_investigators: int = 0
+    investigators_from: date | None = None
+    extra_isvas: int = 0
 
     def __post_init__(self) -> None:
         problems = []
@@ -128,6 +136,9 @@ class ScenarioInput:
             )
         if self.isvas_in_post < 0:
             problems.append(f"isvas_in_post must be 0 or more, got {self.isvas_in_post}")
+        for name in ("extra_investigators", "extra_isvas"):
+            if getattr(self, name) < 0:
+                problems.append(f"{name} must be 0 or more, got {getattr(self, name)}")
         if problems:
             raise ValueError(f"Scenario {self.name!r}: " + "; ".join(problems))
 
@@ -215,6 +226,15 @@ def levers_for(
     )
 
 
+def reinvestigation_levers(inp: ScenarioInput) -> ReinvestigationLevers:
+    """The coupled forecast's levers for a scenario (none set: the headline coupled plan)."""
+    return ReinvestigationLevers(
+        extra_investigators=float(inp.extra_investigators),
+        investigators_from=inp.investigators_from if inp.extra_investigators else None,
+        extra_isvas=float(inp.extra_isvas),
+    )
+
+
 def measured_assumptions(plan: Plan) -> dict[str, tuple[Any, str]]:
     """The measured assumptions of a plan: productivity and abstraction, with their sources."""
     pace = plan.pace
@@ -243,6 +263,13 @@ def assumptions(
     rows: list[tuple[str, Any, str]] = [
         ("extra_officers", inp.extra_officers, SCENARIO_INPUT),
         ("start_date", inp.start_date, SCENARIO_INPUT),
+        ("extra_investigators", inp.extra_investigators, SCENARIO_INPUT),
+        (
+            "investigators_from",
+            inp.investigators_from or "the Monday after the as-of date",
+            SCENARIO_INPUT,
+        ),
+        ("extra_isvas", inp.extra_isvas, SCENARIO_INPUT),
     ]
     measured = measured_assumptions(plan) if plan is not None else {}
     for name in ("productivity_per_fte", "abstraction_rate"):
@@ -282,7 +309,8 @@ class ScenarioResult:
     are expected counts: remaining * rate + referrals already made. ``investigator_fte`` is
     the investigators needed to complete every reinvestigation within one year;
     ``isvas_needed[c]`` the advisers needed at c cases each if every victim-support referral
-    were open at once (an upper bound). ``plan`` is the model's answer itself.
+    were open at once (an upper bound). ``plan`` is the model's answer itself; ``coupled`` the
+    coupled forecast of reinvestigation demand on its trials (None when not run).
     """
 
     name: str
@@ -307,6 +335,7 @@ class ScenarioResult:
     victim_support_referrals: int
     isvas_needed: dict[int, int]
     plan: Plan
+    coupled: CoupledPlan | None = None
 
     @property
     def projection(self) -> pd.DataFrame:
@@ -344,8 +373,11 @@ def message_for(plan: Plan) -> str:
     return " ".join(parts)
 
 
-def result_from_plan(inp: ScenarioInput, plan: Plan, position: Position) -> ScenarioResult:
-    """A scenario's result: the model's plan for its levers, with the demand figures."""
+def result_from_plan(
+    inp: ScenarioInput, plan: Plan, position: Position, coupled: CoupledPlan | None = None
+) -> ScenarioResult:
+    """A scenario's result: the model's plan for its levers, with the demand figures (and the
+    coupled forecast of reinvestigation demand, when given)."""
     dated = plan.status in ("ok", "done")
     c = plan.cost
     pace = plan.pace
@@ -372,6 +404,7 @@ def result_from_plan(inp: ScenarioInput, plan: Plan, position: Position) -> Scen
         cost_to_completion=None if c is None or not dated else c.extra_to_p85,
         team_cost_to_completion=None if c is None or not dated else c.to_p85,
         plan=plan,
+        coupled=coupled,
         **downstream(position, inp),
     )
 
@@ -421,6 +454,7 @@ __all__ = [
     "completion_curve",
     "downstream",
     "levers_for",
+    "reinvestigation_levers",
     "projection",
     "result_from_plan",
 ]

@@ -34,7 +34,7 @@ class Lever:
     high: float = 0
     step: float = 1
     help: str = ""
-    group: Literal["staffing", "demand"] = "staffing"
+    group: Literal["staffing", "demand", "reinvestigation"] = "staffing"
 
     def to_widget(self, value: Any) -> Any:
         """A ScenarioInput field value in widget units (percent for rates)."""
@@ -93,7 +93,21 @@ LEVERS: tuple[Lever, ...] = (
           "Investigator hours per reinvestigation", "number", 0, 5000, 10, group="demand"),
     Lever("loaded_cost_per_fte", "cost", "Loaded cost per FTE a year (£)", "number", 0, 500_000,
           1000, "Pay plus on-costs.", "demand"),
+    Lever("extra_investigators", "inv_extra", "Extra investigators", "int", 0, 500, 1,
+          "Full-time investigators added to the reinvestigation team.", "reinvestigation"),
+    Lever("investigators_from", "inv_start", "Extra investigators start on", "date",
+          help="From this date the extra investigators are in post.", group="reinvestigation"),
+    Lever("extra_isvas", "isva_extra", "Extra ISVAs", "int", 0, 500, 1,
+          "Independent sexual violence advisers added to those in post.", "reinvestigation"),
 )
+GROUP_TITLES = {
+    "staffing": "Assessment team",
+    "demand": "Demand and cost assumptions",
+    "reinvestigation": "Reinvestigation team and ISVAs",
+}
+"""The heading of each group of levers on the scenarios page."""
+DATE_STARTS = {"start": "start_date", "inv_start": "investigators_from"}
+"""Link keys of the start-date levers (bounded from the as-of date)."""
 TARGET = Lever("target_date", "target", "Target date (every scenario)", "date",
                help="Every case in scope should be assessed by this date.")
 # fmt: on
@@ -119,7 +133,7 @@ def widget_key(slot: str, lever: Lever) -> str:
 def date_bounds(lever: Lever, as_of: date, configured_target: date) -> tuple[date, date]:
     """The dates a date lever may take on a snapshot: a start from the as-of date; a target
     from the configured target or the as-of date, whichever is earlier."""
-    if lever.field == "start_date":
+    if lever.field in DATE_STARTS.values():
         return as_of, as_of + START_HORIZON
     return min(as_of, configured_target), as_of + TARGET_HORIZON
 
@@ -218,12 +232,12 @@ def out_of_bounds(
 ) -> dict[str, Any]:
     """Date levers in ``values`` outside the bounds of this snapshot, brought inside them
     (after a change of snapshot, a start date can fall before the new as-of date)."""
-    keys = [TARGET.key, *(f"{slot}_start" for slot in SLOTS)]
+    keys = [TARGET.key, *(f"{slot}_{k}" for slot in SLOTS for k in DATE_STARTS)]
     out = {}
     for key in keys:
         if values.get(key) is None:
             continue
-        lever = TARGET if key == TARGET.key else LEVER_BY_KEY["start"]
+        lever = TARGET if key == TARGET.key else LEVER_BY_KEY[key.partition("_")[2]]
         inside = clamp(lever, values[key], as_of, configured_target)
         if inside != values[key]:
             out[key] = inside

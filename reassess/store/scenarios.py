@@ -31,6 +31,7 @@ from reassess.model.scenarios import ScenarioInput
 from reassess.snapshot.sql import sql_text
 from reassess.store.scenario_links import (  # noqa: F401  (re-exported: the page reads them here)
     COUNT_KEY,
+    GROUP_TITLES,
     LEVER_BY_KEY,
     LEVERS,
     SLOTS,
@@ -110,8 +111,17 @@ def store_sql(name: str) -> str:
 
 # --------------------------------------------------------------------------- scenario inputs as JSON
 
-_DATE_FIELDS = {"start_date", "target_date"}
-_INT_FIELDS = {"extra_officers", "ramp_up_weeks", "isvas_in_post", "trials", "seed", "max_weeks"}
+_DATE_FIELDS = {"start_date", "target_date", "investigators_from"}
+_INT_FIELDS = {
+    "extra_officers",
+    "ramp_up_weeks",
+    "isvas_in_post",
+    "trials",
+    "seed",
+    "max_weeks",
+    "extra_investigators",
+    "extra_isvas",
+}
 
 
 def input_to_json(inp: ScenarioInput) -> dict[str, Any]:
@@ -154,6 +164,8 @@ def _field_from_json(name: str, raw: Any) -> Any:
         if not isinstance(raw, str):
             raise bad("text")
         return raw
+    if name == "investigators_from" and raw is None:
+        return None
     if name in _DATE_FIELDS:
         try:
             return date.fromisoformat(str(raw))

@@ -95,3 +95,26 @@ def officers_curve_chart(curve: pd.DataFrame, *, target: date, limit: int | None
     fig.update_yaxes(rangemode="normal", type="date", separatethousands=False)
     fig.update_xaxes(title="extra officers from the start date")
     return fig
+
+
+def unmet_chart(frame: pd.DataFrame) -> go.Figure:
+    """Unmet reinvestigation demand in FTE by month, one line per scenario (``frame``:
+    scenario, month, unmet_fte, as ``reassess.figures.reinvestigation_plan.unmet_by_month``)."""
+    fig = go.Figure()
+    for i, (name, rows) in enumerate(frame.groupby("scenario", sort=False)):
+        fig.add_trace(
+            go.Scatter(
+                x=list(rows["month"]), y=list(rows["unmet_fte"]), name=str(name),
+                mode="lines+markers", line={"color": SERIES[i % len(SERIES)], "dash": DASHES[i % len(DASHES)], "width": 3 if i == 0 else 2},
+                marker={"symbol": MARKERS[i % len(MARKERS)], "size": 7},
+                hovertemplate="%{x|%B %Y}: %{y:.1f} FTE short<extra>" + str(name) + "</extra>",
+            )
+        )  # fmt: skip
+    fig = base_layout(
+        fig,
+        title="Reinvestigation demand beyond the investigators in post",
+        y_title="FTE short",
+    )
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_xaxes(tickformat="%b %Y")
+    return fig

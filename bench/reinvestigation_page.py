@@ -1,4 +1,4 @@
-"""The reinvestigation page warm at 1x: `python -m bench.reinvestigation --folder DATA`.
+"""The reinvestigation page warm at 1x: `python -m bench.reinvestigation_page --folder DATA`.
 
 Copies the data folder (so its audit trail and release ledger are untouched), opens the page
 once under AppTest for each role given, then reruns the same AppTest: every query is answered
@@ -25,7 +25,7 @@ TARGET_MS = 100.0
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(
-        prog="python -m bench.reinvestigation", description=__doc__.splitlines()[0]
+        prog="python -m bench.reinvestigation_page", description=__doc__.splitlines()[0]
     )
     p.add_argument("--folder", type=Path, required=True, help="a data folder (with snapshots/)")
     p.add_argument("--runs", type=int, default=20)
