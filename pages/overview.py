@@ -6,6 +6,7 @@ import streamlit as st
 
 from reassess.config import settings
 from reassess.figures.reinvestigation import assessments_complete, read_funnel
+from reassess.figures.reinvestigation_plan import coupled_plan
 from reassess.figures.status import burn_up_frames, compute_status, status_fan
 from reassess.figures.track_record import track_record
 from reassess.present.charts.burnup import burn_up
@@ -28,7 +29,11 @@ ctx = page_context("overview")
 complete_on = assessments_complete(ctx.db, ctx.snapshot, role=ctx.role)
 if complete_on is not None:  # the assessments are done: lead with the reinvestigation phase
     st.success(
-        phase_headline(complete_on, read_funnel(ctx.db, ctx.snapshot, role=ctx.role), None),
+        phase_headline(
+            complete_on,
+            read_funnel(ctx.db, ctx.snapshot, role=ctx.role),
+            coupled_plan(ctx.db, ctx.snapshot, programme=ctx.programme).statement(),
+        ),
         icon=":material/task_alt:",
     )
 status = compute_status(

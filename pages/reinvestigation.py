@@ -3,7 +3,7 @@
 import streamlit as st
 
 from reassess.access import ROLE_RESULTS
-from reassess.briefing.outcomes import outcomes
+from reassess.briefing.outcomes import demand_statement, outcomes
 from reassess.disclosure.ledger import ledger_for
 from reassess.disclosure.tables import default_rules
 from reassess.figures.reinvestigation import (
@@ -17,9 +17,15 @@ from reassess.figures.reinvestigation import (
     recorded_from,
     victim_support,
 )
-from reassess.present.charts.reinvestigation import flow_chart, funnel_chart
+from reassess.figures.reinvestigation_plan import coupled_plan, months_frame
+from reassess.present.charts.reinvestigation import demand_chart, flow_chart, funnel_chart
 from reassess.present.formats import fmt_int
-from reassess.present.reinvestigation import ageing_table, isva_sentence, recorded_sentence
+from reassess.present.reinvestigation import (
+    ageing_table,
+    isva_sentence,
+    months_table,
+    recorded_sentence,
+)
 from reassess.ui import page_context
 from reassess.ui.drilldown import may_drill_down, reason_gate, show_case_list
 from reassess.ui.printing import data_table, section
@@ -50,7 +56,15 @@ if ROLE_RESULTS[ctx.role] != "as_recorded":  # the Mayor's office: disclosure-co
     st.subheader("How far the reinvestigations have got")
     data_table(out.table.display(), key="ri_disclosed")
     st.caption(" ".join(out.table.notes))
-    st.caption("The weekly flow, ageing and case lists are shown to the review team.")
+    st.subheader("Demand against capacity")
+    st.markdown(
+        demand_statement(
+            coupled_plan(ctx.db, ctx.snapshot, programme=ctx.programme), as_recorded=False
+        )
+    )
+    st.caption(
+        "The weekly flow, ageing, monthly forecast and case lists are shown to the review team."
+    )
     st.stop()
 
 now = read_funnel(ctx.db, ctx.snapshot, role=ctx.role)
@@ -107,6 +121,17 @@ kpi_row(
     ]
 )
 st.markdown(isva_sentence(support))
+
+st.subheader("Demand against capacity: the next 12 months")
+plan = coupled_plan(ctx.db, ctx.snapshot, programme=ctx.programme)
+st.markdown(plan.statement())
+months = months_frame(plan)
+st.plotly_chart(demand_chart(months), key="ri_demand")
+data_table(months_table(months), key="ri_months")
+st.caption(
+    "The coupled forecast carries the assessment forecast's trials into referrals, openings and "
+    f"closures ({plan.trials:,} trials); FTE needed is the median trial's. See docs/forecasting.md."
+)
 
 st.subheader(f"Awaiting victim contact for over {CONTACT_WEEKS} weeks")
 if may_drill_down(ctx):

@@ -110,6 +110,9 @@ def test_status_json_funnel_equals_the_independent_count(
     assert (data["closed"], data["open"]) == (expected["closed"], expected["open"])
     assert data["isva"]["accepted"] == expected["isva_accepted"]
     assert data["isva"]["isvas_in_post"] == 12
+    coupled = data["coupled_plan"]
+    assert coupled["peak_unmet_fte"] >= 0 and coupled["unmet_cost_12m_gbp"] >= 0
+    assert coupled["statement"].startswith("Over the next 12 months")
 
 
 def test_status_text_has_a_reinvestigation_line(
@@ -132,6 +135,9 @@ def test_the_page_funnel_equals_the_independent_count(
     by_stage = dict(zip(funnel["Stage"], funnel["Reinvestigations"], strict=True))
     assert {k: int(by_stage[LABELS[k]]) for k in STAGES} == {k: expected[k] for k in STAGES}
     assert "Reinvestigations recorded from 9 January 2026" in " ".join(c.value for c in at.caption)
+    months = next(df.value for df in at.dataframe if "Unmet FTE" in df.value.columns)
+    assert len(months) == 12
+    assert any(m.value.startswith("Over the next 12 months") for m in at.markdown)
 
 
 def test_the_commanders_briefing_csv_holds_the_funnel_as_recorded(
@@ -144,6 +150,8 @@ def test_the_commanders_briefing_csv_holds_the_funnel_as_recorded(
     assert {k: int(rows[LABELS[k]]) for k in STAGES} == {k: expected[k] for k in STAGES}
     assert int(rows["Closed"]) == expected["closed"]
     assert int(rows["Victims supported (ISVA accepted)"]) == expected["isva_accepted"]
+    notes = (out / "notes.csv").read_text(encoding="utf-8-sig")
+    assert 'unmet_demand,"Over the next 12 months' in notes and " FTE (about £" in notes
 
 
 def disclosed(value: str) -> bool:
@@ -183,6 +191,10 @@ def test_the_mayors_office_sees_the_funnel_rounded_and_suppressed_and_no_referen
         str(v).replace(",", "") for v in table["Reinvestigations"]
     ]
     assert all(disclosed(r["Reinvestigations"]) for r in rows)
+    notes = (out / "notes.csv").read_text(encoding="utf-8-sig")
+    unmet = next(line for line in notes.splitlines() if line.startswith("narrative,unmet_demand"))
+    assert " FTE (about £" in unmet and "so far" not in unmet  # no exact count of closures
+    assert any(" FTE (about £" in m.value for m in at.markdown)
 
 
 def test_the_awaiting_contact_list_is_for_commanders_with_a_reason(

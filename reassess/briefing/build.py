@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from reassess.access import ROLE_RESULTS
 from reassess.briefing.contents import (
     BRIEFING_ROLE,
     DEFINITIONS,
@@ -36,7 +37,7 @@ from reassess.briefing.contents import (
     Shown,
 )
 from reassess.briefing.outcomes import TABLE as OUTCOMES_TABLE
-from reassess.briefing.outcomes import outcomes
+from reassess.briefing.outcomes import demand_statement, outcomes
 from reassess.briefing.resources import resource_lines
 from reassess.briefing.stocks import release_stocks
 from reassess.briefing.tables import (
@@ -73,6 +74,7 @@ from reassess.disclosure.tables import (
     protected_percent,
     rules_text,
 )
+from reassess.figures.reinvestigation_plan import coupled_plan
 from reassess.figures.status import compute_status
 from reassess.present.marking import markings
 from reassess.snapshot.listing import SnapshotInfo, list_snapshots
@@ -197,5 +199,8 @@ def build_briefing(
         sources=sources_list(snapshot, compare, programme),
         reinvestigation=phase.table,
         reinvestigation_text=phase.text,
-        unmet_demand=None,
+        unmet_demand=demand_statement(
+            coupled_plan(db, snapshot, programme=programme),
+            as_recorded=ROLE_RESULTS.get(role) == "as_recorded",
+        ),
     )

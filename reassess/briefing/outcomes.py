@@ -32,6 +32,7 @@ from reassess.disclosure.ledger import Ledger
 from reassess.disclosure.releases import Cell, derive, protect_counts
 from reassess.disclosure.tables import DisclosureRules
 from reassess.figures.reinvestigation import CLOSURES, FUNNEL, FURTHEST, Funnel, read_funnel
+from reassess.model.reinvestigation import CoupledPlan
 from reassess.present.formats import long_date
 from reassess.snapshot.listing import SnapshotInfo
 from reassess.snapshot.runner import Database
@@ -202,7 +203,27 @@ def outcome_sentence(
     )
 
 
+def demand_statement(plan: CoupledPlan, *, as_recorded: bool) -> str:
+    """The coupled forecast's statement of unmet demand (FTE and pounds).
+
+    The review team reads `statement()` whole. The Mayor's office reads its first part (the
+    gap in FTE and pounds) and where the effort figure comes from, without the count of closed
+    reinvestigations behind it, which is exact and may be small.
+    """
+    full = plan.statement()
+    if as_recorded:
+        return full
+    gap = full.split("; effort", 1)[0]
+    basis = (
+        "measured from the reinvestigations closed so far"
+        if plan.effort_measured
+        else "assumed from config/programme.toml until enough reinvestigations have closed"
+    )
+    return f"{gap}; effort per reinvestigation is {basis}."
+
+
 __all__ = [
+    "demand_statement",
     "BASE",
     "ROWS",
     "TABLE",

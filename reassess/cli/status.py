@@ -115,6 +115,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     if status.required_weekly is not None:
         print(f"  {column_label('required_weekly'):<28}{status.required_weekly:>10,.1f}")
     print(reinvestigation_line(db, snap))
+    from reassess.figures.reinvestigation_plan import coupled_plan
+
+    print(f"  {coupled_plan(db, snap, programme=prog).statement()}")
     return 0
 
 
@@ -123,12 +126,20 @@ def reinvestigation_json(
 ) -> dict[str, Any]:
     """The reinvestigation section of `status --json`: the funnel and ISVA counts as recorded."""
     from reassess.figures.reinvestigation import read_funnel, recorded_from, victim_support
+    from reassess.figures.reinvestigation_plan import coupled_plan
 
     funnel = read_funnel(db, snap, role="commander")
     first = recorded_from(listing, snap)
     out = funnel.to_json()
     out["recorded_from"] = first.isoformat() if first else None
     out["isva"] = victim_support(funnel, prog).to_json()
+    plan = coupled_plan(db, snap, programme=prog)
+    out["coupled_plan"] = {
+        "peak_unmet_fte": round(plan.peak_unmet_fte, 2),
+        "unmet_cost_12m_gbp": round(plan.unmet_cost_12m_gbp),
+        "effort_measured": plan.effort_measured,
+        "statement": plan.statement(),
+    }
     return out
 
 

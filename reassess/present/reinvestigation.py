@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 
 from reassess.figures.reinvestigation import CONTACT_WEEKS, Funnel, VictimSupport
-from reassess.present.formats import long_date
+from reassess.present.formats import long_date, money
 from reassess.present.vocabulary import STAGE_LABELS
 
 
@@ -80,4 +80,29 @@ def phase_headline(complete_on: date, f: Funnel, unmet: str | None) -> str:
     )
 
 
-__all__ = ["phase_headline", "ageing_table", "isva_sentence", "recorded_sentence"]
+def months_table(months: pd.DataFrame) -> pd.DataFrame:
+    """The coupled forecast's 12 months in words (months_frame in, text out)."""
+    return pd.DataFrame(
+        {
+            "Month": [f"{pd.Timestamp(m):%B %Y}" for m in months["month"]],
+            "Open reinvestigations (median)": [f"{v:,.0f}" for v in months["open_p50"]],
+            "Likely range (10% to 90%)": [
+                f"{lo:,.0f} to {hi:,.0f}"
+                for lo, hi in zip(months["open_p10"], months["open_p90"], strict=True)
+            ],
+            "Investigator FTE needed": [f"{v:,.1f}" for v in months["fte_needed"]],
+            "FTE in post": [f"{v:,.1f}" for v in months["fte_in_post"]],
+            "Unmet FTE": [f"{v:,.1f}" for v in months["unmet_fte"]],
+            "ISVAs needed": [
+                f"{lo:,.0f} to {hi:,.0f}"
+                for lo, hi in zip(
+                    months["isvas_needed_low"], months["isvas_needed_high"], strict=True
+                )
+            ],
+            "ISVAs in post": [f"{v:,.0f}" for v in months["isvas_in_post"]],
+            "Cost of the unmet demand": [money(v) for v in months["unmet_cost_gbp"]],
+        }
+    )
+
+
+__all__ = ["months_table", "phase_headline", "ageing_table", "isva_sentence", "recorded_sentence"]

@@ -81,4 +81,36 @@ def flow_chart(flow: pd.DataFrame) -> go.Figure:
     return fig
 
 
-__all__ = ["flow_chart", "funnel_chart"]
+def demand_chart(months: pd.DataFrame) -> go.Figure:
+    """Investigator FTE needed against FTE in post by month, the unmet demand as bars."""
+    x = list(pd.to_datetime(months["month"]).dt.date)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=list(months["unmet_fte"]),
+            name="Unmet demand (FTE)",
+            marker={"color": SERIES[1]},
+            hovertemplate="Unmet: %{y:,.1f} FTE<extra></extra>",
+        )
+    )
+    for column, name, colour, dash in (
+        ("fte_needed", "Investigator FTE needed (median)", ASSESSED, "solid"),
+        ("fte_in_post", "Investigator FTE in post", INK, "dash"),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=list(months[column]),
+                name=name,
+                mode="lines+markers",
+                line={"color": colour, "dash": dash, "width": 2},
+                hovertemplate=f"{name}: %{{y:,.1f}}<extra></extra>",
+            )
+        )
+    base_layout(fig, title="Reinvestigation demand against capacity", y_title="FTE")
+    fig.update_xaxes(type="date", tickformat="%b %Y", hoverformat="%B %Y", dtick="M1")
+    return fig
+
+
+__all__ = ["demand_chart", "flow_chart", "funnel_chart"]
