@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         at.session_state["demo_role"] = role
         at.run()
         assert not at.exception, [e.value for e in at.exception]
-        warm = time_runs(lambda at=at: at.run(), args.runs, warmup=2)
+        warm = time_runs(at.run, args.runs, warmup=2)
         met = "met" if warm.median * 1000 < TARGET_MS else "NOT met"
         print(f"reinvestigation warm at 1x as {role}: {fmt(warm)}; target {TARGET_MS:.0f} ms {met}")
     shutil.rmtree(work, ignore_errors=True)
