@@ -3,7 +3,7 @@
 import streamlit as st
 
 from reassess.access import ROLE_RESULTS
-from reassess.briefing.outcomes import demand_statement, outcomes
+from reassess.briefing.outcomes import Outcomes, demand_statement, outcomes
 from reassess.disclosure.ledger import ledger_for
 from reassess.disclosure.tables import default_rules
 from reassess.figures.reinvestigation import (
@@ -27,9 +27,23 @@ from reassess.present.reinvestigation import (
     recorded_sentence,
 )
 from reassess.ui import page_context
+from reassess.ui.context import PageContext
 from reassess.ui.drilldown import may_drill_down, reason_gate, show_case_list
 from reassess.ui.printing import data_table, section
 from reassess.ui.widgets import Kpi, kpi_row
+
+# the figures are built once per set of figures and never mutated (a plotly figure costs ~25 ms)
+funnel_figure = st.cache_resource(funnel_chart, show_spinner=False, max_entries=32)
+flow_figure = st.cache_resource(flow_chart, show_spinner=False, max_entries=32)
+demand_figure = st.cache_resource(demand_chart, show_spinner=False, max_entries=32)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def disclosed(_ctx: PageContext, key: tuple[object, ...]) -> Outcomes:
+    """The Mayor's office's funnel for `key` (the snapshot files it reads); never mutated."""
+    ledger = ledger_for(_ctx.snapshot.path.parent)
+    return outcomes(_ctx.db, _ctx.snapshot, _ctx.compare, ledger, default_rules(), role=_ctx.role)
+
 
 ctx = page_context("reinvestigation")
 as_of = ctx.snapshot.as_of
@@ -45,14 +59,8 @@ with section("What each stage counts"):
         st.markdown(f"- **{term}**: {meaning}")
 
 if ROLE_RESULTS[ctx.role] != "as_recorded":  # the Mayor's office: disclosure-controlled
-    out = outcomes(
-        ctx.db,
-        ctx.snapshot,
-        ctx.compare,
-        ledger_for(ctx.snapshot.path.parent),
-        default_rules(),
-        role=ctx.role,
-    )
+    snapshots = (ctx.snapshot, ctx.compare) if ctx.compare else (ctx.snapshot,)
+    out = disclosed(ctx, (*((str(s.path), s.stat_key) for s in snapshots), ctx.role))
     st.subheader("How far the reinvestigations have got")
     data_table(out.table.display(), key="ri_disclosed")
     st.caption(" ".join(out.table.notes))
@@ -92,7 +100,7 @@ kpi_row(
 
 st.subheader("The funnel")
 funnel = funnel_frame(now, then)
-st.plotly_chart(funnel_chart(funnel.head(len(FUNNEL))), key="ri_funnel")
+st.plotly_chart(funnel_figure(funnel.head(len(FUNNEL))), key="ri_funnel")
 shown = funnel.rename(columns={"Change": "Change since the comparison"})
 if then is None:
     shown = shown.drop(columns=["Change since the comparison"])
@@ -101,7 +109,7 @@ data_table(shown, key="ri_funnel_table")
 
 st.subheader("Flow over time")
 flow = flow_frame(ctx.db, ctx.listing, ctx.snapshot, role=ctx.role)
-st.plotly_chart(flow_chart(flow), key="ri_flow")
+st.plotly_chart(flow_figure(flow), key="ri_flow")
 st.caption(
     "Each week's figures are the change between that week's snapshot and the one before; the "
     "first recorded snapshot starts the history."
@@ -126,7 +134,7 @@ st.subheader("Demand against capacity: the next 12 months")
 plan = coupled_plan(ctx.db, ctx.snapshot, programme=ctx.programme)
 st.markdown(plan.statement())
 months = months_frame(plan)
-st.plotly_chart(demand_chart(months), key="ri_demand")
+st.plotly_chart(demand_figure(months), key="ri_demand")
 data_table(months_table(months), key="ri_months")
 st.caption(
     "The coupled forecast carries the assessment forecast's trials into referrals, openings and "
