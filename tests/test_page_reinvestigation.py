@@ -261,7 +261,7 @@ def test_the_overview_leads_with_the_reinvestigation_phase_once_assessments_are_
 
 
 def test_the_briefing_zip_has_the_reinvestigation_table(demo_env: Path) -> None:
-    """The briefing's zip holds the reinvestigation table beside the others."""
+    """The briefing's zip and workbook hold the reinvestigation table and the unmet demand."""
     from reassess.briefing.build import build_briefing
     from reassess.briefing.export import briefing_zip
     from reassess.config import programme
@@ -274,3 +274,11 @@ def test_the_briefing_zip_has_the_reinvestigation_table(demo_env: Path) -> None:
     b = build_briefing(Database(), snap, listing.previous(snap), programme())
     names = zipfile.ZipFile(io.BytesIO(briefing_zip(b))).namelist()
     assert "reinvestigation.csv" in names
+    from openpyxl import load_workbook
+
+    from reassess.briefing.export import briefing_xlsx
+
+    book = load_workbook(io.BytesIO(briefing_xlsx(b)))
+    sheet = book["reinvestigation"]
+    assert sheet["A2"].value == "Referred for reinvestigation"
+    assert any("Over the next 12 months" in str(c.value) for c in book["Notes"]["C"])
