@@ -282,3 +282,10 @@ def test_the_briefing_zip_has_the_reinvestigation_table(demo_env: Path) -> None:
     sheet = book["reinvestigation"]
     assert sheet["A2"].value == "Referred for reinvestigation"
     assert any("Over the next 12 months" in str(c.value) for c in book["Notes"]["C"])
+    from pypdf import PdfReader
+
+    from reassess.briefing.export import briefing_pdf
+
+    pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(briefing_pdf(b))).pages)
+    assert "Reinvestigations and victim support" in pdf and "Victims supported" in pdf
+    assert not REF_LIKE_RE.findall(pdf)
