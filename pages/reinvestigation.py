@@ -86,7 +86,13 @@ def change(name: str) -> float | None:
 kpi_row(
     [
         Kpi("Referred", fmt_int(now["referred"]), change("referred")),
-        Kpi("Open", fmt_int(now["open"]), change("open"), "Referred and not yet closed."),
+        Kpi(
+            "Not yet closed",
+            fmt_int(now["open"]),
+            change("open"),
+            "Referred and not yet closed, at any stage (the forecast below counts only "
+            "investigations opened).",
+        ),
         Kpi("Investigation opened", fmt_int(now["opened"]), change("opened")),
         Kpi(
             "Suspects charged",
@@ -138,7 +144,8 @@ st.plotly_chart(demand_figure(months), key="ri_demand")
 data_table(months_table(months), key="ri_months")
 st.caption(
     "The coupled forecast carries the assessment forecast's trials into referrals, openings and "
-    f"closures ({plan.trials:,} trials); FTE needed is the median trial's. See docs/forecasting.md."
+    f"closures ({plan.trials:,} trials); investigations open counts those opened and not yet "
+    "closed, and FTE needed is the median trial's. See docs/forecasting.md."
 )
 
 st.subheader(f"Awaiting victim contact for over {CONTACT_WEEKS} weeks")

@@ -257,7 +257,10 @@ def test_the_overview_leads_with_the_reinvestigation_phase_once_assessments_are_
     assert not at.exception, [e.value for e in at.exception]
     lead = at.success[0].value
     assert lead.startswith("Initial assessments complete on 10 June 2026.")
-    assert "3 reinvestigations are open and 1 have a suspect charged" in lead
+    assert (
+        "3 reinvestigations are open (referred, not yet closed) and 1 with a suspect charged"
+        in lead
+    )
 
 
 def test_the_briefing_zip_has_the_reinvestigation_table(demo_env: Path) -> None:

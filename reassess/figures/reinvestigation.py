@@ -115,7 +115,7 @@ def read_funnel(db: Database, snapshot: SnapshotInfo, *, role: str) -> Funnel:
 def funnel_frame(now: Funnel, then: Funnel | None) -> pd.DataFrame:
     """The funnel and closures as rows: stage, reinvestigations, change since the comparison."""
     rows: list[tuple[str, int, int | None]] = []
-    names = [*FUNNEL, ("closed", "Closed"), ("open", "Still open")]
+    names = [*FUNNEL, ("closed", "Closed"), ("open", "Not yet closed")]
     names += [(f"closed_{code}", f"Closed: {text}") for code, text in CLOSURES]
     for name, text in names:
         change = None if then is None else now[name] - then[name]

@@ -70,8 +70,8 @@ def phase_headline(complete_on: date, f: Funnel, unmet: str | None) -> str:
     else:
         phase = (
             f"The review is in its reinvestigation phase: {f['open']:,} reinvestigations are "
-            f"open and {f['charged']:,} have a suspect charged ({f['referred']:,} referred, "
-            f"{f['closed']:,} closed)."
+            f"open (referred, not yet closed) and {f['charged']:,} with a suspect charged "
+            f"({f['referred']:,} referred, {f['closed']:,} closed)."
         )
     return " ".join(
         part
@@ -85,7 +85,7 @@ def months_table(months: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Month": [f"{pd.Timestamp(m):%B %Y}" for m in months["month"]],
-            "Open reinvestigations (median)": [f"{v:,.0f}" for v in months["open_p50"]],
+            "Investigations open (median)": [f"{v:,.0f}" for v in months["open_p50"]],
             "Likely range (10% to 90%)": [
                 f"{lo:,.0f} to {hi:,.0f}"
                 for lo, hi in zip(months["open_p10"], months["open_p90"], strict=True)
