@@ -292,3 +292,36 @@ def test_the_briefing_zip_has_the_reinvestigation_table(demo_env: Path) -> None:
     pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(briefing_pdf(b))).pages)
     assert "Reinvestigations and victim support" in pdf and "Victims supported" in pdf
     assert not REF_LIKE_RE.findall(pdf)
+
+
+def test_every_disclosed_figure_holds_the_truth_and_is_derived_from_base_cells(
+    demo_env: Path, tmp_path: Path
+) -> None:
+    """Each figure the Mayor's office sees is a base cell or derived from them, and its interval
+    holds the recorded count; a comparison's change likewise."""
+    from reassess.briefing.outcomes import BASE, ROWS, base_cells, figure_cells, outcomes
+    from reassess.disclosure.ledger import Ledger
+    from reassess.figures.reinvestigation import read_funnel
+    from reassess.snapshot.listing import list_snapshots
+    from reassess.snapshot.runner import Database
+
+    rules, db = default_rules(), Database()
+    listing = list_snapshots(demo_env / "snapshots")
+    snap = listing.latest
+    assert snap is not None
+    compare = listing.previous(snap)
+    assert compare is not None
+    ledger = Ledger(tmp_path / "releases.duckdb")
+    out = outcomes(db, snap, compare, ledger, rules, role="mayors_office")
+    truth = read_funnel(db, snap, role="commander")
+    before = read_funnel(db, compare, role="commander")
+    for name, _ in ROWS:
+        cell = out.cells[name]
+        assert cell.hi is not None and cell.lo <= truth[name] <= cell.hi, name
+        moved = out.cells[f"change:{compare.label}:{name}"]
+        assert moved.hi is not None and moved.lo <= truth[name] - before[name] <= moved.hi, name
+    base = base_cells(db, snap, ledger, rules)
+    assert set(ledger.base("reinvestigation")) == {
+        f"{day}:{name}" for day in (snap.label, compare.label) for name in BASE
+    }
+    assert figure_cells(base, rules) == {k: out.cells[k] for k, _ in ROWS}  # read back the same
