@@ -1,5 +1,7 @@
 """Reinvestigation: how far the reinvestigations have got, their flow, victim support and demand."""
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from reassess.access import ROLE_RESULTS
@@ -32,10 +34,21 @@ from reassess.ui.drilldown import may_drill_down, reason_gate, show_case_list
 from reassess.ui.printing import data_table, section
 from reassess.ui.widgets import Kpi, kpi_row
 
+
 # the figures are built once per set of figures and never mutated (a plotly figure costs ~25 ms)
-funnel_figure = st.cache_resource(funnel_chart, show_spinner=False, max_entries=32)
-flow_figure = st.cache_resource(flow_chart, show_spinner=False, max_entries=32)
-demand_figure = st.cache_resource(demand_chart, show_spinner=False, max_entries=32)
+@st.cache_resource(show_spinner=False, max_entries=32)
+def funnel_figure(frame: pd.DataFrame) -> go.Figure:
+    return funnel_chart(frame)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def flow_figure(frame: pd.DataFrame) -> go.Figure:
+    return flow_chart(frame)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def demand_figure(frame: pd.DataFrame) -> go.Figure:
+    return demand_chart(frame)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
