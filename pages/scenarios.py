@@ -26,6 +26,7 @@ from reassess.figures.scenarios import (
 from reassess.model.scenarios import ScenarioInput, levers_for
 from reassess.present.charts.scenarios import completion_chart, officers_curve_chart, unmet_chart
 from reassess.present.csvsafe import safe_frame
+from reassess.present.formats import money
 from reassess.present.narrative import chance_by_sentence
 from reassess.present.vocabulary import FORECAST_LABELS
 from reassess.store import scenarios as store
@@ -120,7 +121,7 @@ inputs = {s: replace(plan, name=store.slot_label(s), **store.slot_overrides(S, s
 
 
 def run(inp: ScenarioInput, current: bool = False):  # type: ignore[no-untyped-def]
-    return run_scenario(ctx.db, ctx.snapshot, prog, inp, position, ctx.window, current_plan=current)
+    return run_scenario(ctx.db, ctx.snapshot, prog, inp, position, ctx.window, current_plan=current, coupled=True)  # fmt: skip
 
 
 pairs = [(plan, run(plan, True)), *((inp, run(inp)) for inp in inputs.values())]
@@ -145,12 +146,14 @@ assumptions_note(
 st.subheader("Reinvestigation demand the team in post cannot meet")
 demand = [(r.name, r.coupled) for _, r in pairs if r.coupled is not None]
 if demand:
-    st.markdown(demand[0][1].statement())
+    st.markdown(demand[0][1].statement() + " " + demand[0][1].isva_statement())
     st.caption(
         "Month by month over the next 12 months: the referrals each scenario's assessments "
         "create, carried forward into open reinvestigations, against the reinvestigation team "
         "in post (with any extra investigators). Figures are in FTE of investigators; costs at "
-        f"the staff investigator salary (£{prog.staff_investigator_salary:,.0f} a year)."
+        f"the staff investigator salary ({money(prog.staff_investigator_salary)} a year). "
+        "Unlike 'Investigators for a year' above (every expected referral worked within one "
+        "year), this counts the referrals expected to open as investigations, while they are open."
     )
     st.plotly_chart(unmet_chart(unmet_by_month(demand)), key="unmet_chart")
     st.dataframe(unmet_table(demand), hide_index=True, key="unmet_table")

@@ -366,3 +366,15 @@ def test_force_progress_parquet_agrees(two_forces: list[tuple[str, Path]], tmp_p
     assert table["assessed"].tolist() == [2, 2]
     assert table["completed_recent"].tolist() == [1, 1]
     assert not math.isnan(table["in_progress"].sum())
+
+
+def test_the_coupled_forecast_benchmark_runs(
+    demo_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench import reinvestigation_model
+
+    monkeypatch.setenv("REASSESS_DATA_DIR", str(demo_dir))  # restored after: main() sets it
+    assert reinvestigation_model.main(["--folder", str(demo_dir), "--runs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("coupled model, 10,000 trials: median") == 3
+    assert "target (coupled model under 100 ms at every snapshot):" in out

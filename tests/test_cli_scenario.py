@@ -234,9 +234,18 @@ def test_the_reinvestigation_levers_reach_the_coupled_forecast(
         "extra_isvas": 4.0,
     }
     assert more["peak_unmet_fte"] < base["peak_unmet_fte"]
-    expected = model(
-        steady, extra_investigators=15, investigators_from=date(2026, 3, 9), extra_isvas=4
-    ).coupled
+    snap, db = snapshot(steady), Database()
+    inp = ScenarioInput.from_programme(
+        snap.as_of,
+        programme(),
+        name="Scenario",
+        start_date=snap.as_of,
+        extra_investigators=15,
+        investigators_from=date(2026, 3, 9),
+        extra_isvas=4,
+    )
+    position = position_for(db, snap, "planner")
+    expected = run_scenario(db, snap, programme(), inp, position, coupled=True).coupled
     assert expected is not None and more["peak_unmet_fte"] == expected.peak_unmet_fte
     code, out, _ = run(argv, capsys)
     assert code == 0 and "Reinvestigation demand, next 12 months" in out

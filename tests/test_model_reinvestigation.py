@@ -281,11 +281,41 @@ def test_no_change_is_the_headline_coupled_plan(
     db = Database()
     head = coupled_plan(db, snap, programme=prog)
     inp = ScenarioInput.from_programme(snap.as_of, prog, name="No change")
-    result = run_scenario(db, snap, prog, inp, position_for(db, snap, "planner"))
+    result = run_scenario(db, snap, prog, inp, position_for(db, snap, "planner"), coupled=True)
     assert result.coupled == head
     clear_cache()  # computed afresh, not only the same cached object
     again = coupled_for(Database(), snap, prog, headline(Database(), snap, prog))
     assert again == head
     more = replace(inp, extra_investigators=15, investigators_from=snap.as_of + timedelta(days=3))
-    added = run_scenario(db, snap, prog, more, position_for(db, snap, "planner")).coupled
+    added = run_scenario(
+        db, snap, prog, more, position_for(db, snap, "planner"), coupled=True
+    ).coupled
     assert added is not None and added.peak_unmet_fte < head.peak_unmet_fte
+
+
+def test_referrals_waiting_longer_than_the_assumed_wait_open_in_the_first_month() -> None:
+    a = assumptions(programme())
+    inp = synthetic_input(resolution=((100, "waiting", 15),), open_now=0, active_now=15)
+    plan = run_coupled(inp, np.zeros((2000, 60)))
+    assert not plan.time_to_open_measured
+    first = plan.months[0]
+    assert first.opened == pytest.approx(15 * a.open_share, rel=0.05)
+    assert sum(m.opened for m in plan.months[1:]) == 0
+
+
+def test_the_sentences_say_met_or_short_and_the_isva_range() -> None:
+    inp = synthetic_input()
+    short = run_coupled(inp, completions(40))
+    met = run_coupled(inp, completions(40), ReinvestigationLevers(extra_investigators=500))
+    assert short.statement().startswith(
+        "Over the next 12 months reinvestigation demand exceeds the investigators in post by up to"
+    )
+    assert met.statement().startswith(
+        "Over the next 12 months the investigators in post meet the expected reinvestigation demand"
+    )
+    low, high = short.peak_isvas_needed
+    assert 0 < low < high
+    assert "ISVAs are needed in any month (at 15–20 cases each, with 50% of victims" in (
+        short.isva_statement()
+    )
+    assert short.isva_statement().endswith(f"against {programme().isvas_in_post} in post.")

@@ -60,9 +60,8 @@ def scenario(as_of: date, name: str, **overrides: object) -> ScenarioInput:
 def result(snap: SnapshotInfo, inp: ScenarioInput) -> ScenarioResult:
     db = Database()
     current = inp.name == CURRENT_PLAN
-    return run_scenario(
-        db, snap, programme(), inp, position_for(db, snap, "planner"), current_plan=current
-    )
+    position = position_for(db, snap, "planner")
+    return run_scenario(db, snap, programme(), inp, position, current_plan=current, coupled=True)
 
 
 def answer(snap: SnapshotInfo, inp: ScenarioInput) -> OfficersAnswer:

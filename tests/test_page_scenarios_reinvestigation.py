@@ -79,7 +79,7 @@ def test_the_current_plan_shows_the_headline_coupled_plan(steady: rf.Fixture) ->
     pd.testing.assert_series_equal(
         unmet_shown(at)["Current plan"], expected["Current plan"], check_names=False
     )
-    assert head.statement() in [m.value for m in at.markdown]
+    assert head.statement() + " " + head.isva_statement() in [m.value for m in at.markdown]
 
 
 def test_the_reinvestigation_levers_survive_a_link(steady: rf.Fixture) -> None:
@@ -90,5 +90,9 @@ def test_the_reinvestigation_levers_survive_a_link(steady: rf.Fixture) -> None:
     assert at.date_input(key="a_inv_start").value == date(2026, 4, 6)
     assert at.number_input(key="a_isva_extra").value == 3
     assert "6 from 6 April 2026" in results(at).loc["Extra investigators", "Scenario A"]
+    isvas = results(at).loc["ISVAs needed at the peak, against in post (12 months)"]
+    in_post = programme().isvas_in_post
+    assert isvas["Current plan"].endswith(f"/ {in_post}")
+    assert isvas["Scenario A"].endswith(f"/ {in_post + 3}")
     bad = page(a_inv_start="2025-01-01")
     assert any("Extra investigators start on" in w.value for w in bad.warning)

@@ -330,3 +330,42 @@ def test_link_values_are_shown_inert() -> None:
         "`![x](http://203.0.113.9/t.png)# heading` is not a whole number."
     )
     assert store.quoted("") == "an empty value"
+
+
+def test_a_scenario_saved_before_the_reinvestigation_levers_loads_with_none_set(db: Path) -> None:
+    inp = scenario(extra_officers=5)
+    older = {
+        k: v
+        for k, v in store.input_to_json(inp).items()
+        if k not in {"extra_investigators", "investigators_from", "extra_isvas"}
+    }
+    loaded = store.input_from_json(json.loads(json.dumps(older)), scenario())
+    assert loaded == inp
+    assert (loaded.extra_investigators, loaded.investigators_from, loaded.extra_isvas) == (
+        0,
+        None,
+        0,
+    )
+
+
+def test_the_reinvestigation_levers_are_saved_and_travel_in_a_link(db: Path) -> None:
+    inp = scenario(
+        start_date=date(2026, 3, 13),
+        extra_investigators=8,
+        investigators_from=date(2026, 4, 6),
+        extra_isvas=2,
+    )
+    store.save(db, "Investigators", inp, as_of=AS_OF)
+    assert store.load(db, "Investigators").scenario(scenario()) == replace(
+        inp, name="Investigators"
+    )
+    values = defaults() | store.slot_values(inp, "a")
+    params: dict[str, str] = {}
+    store.write_link(params, values, defaults())
+    assert params == {"a_inv_extra": "8", "a_inv_start": "2026-04-06", "a_isva_extra": "2"}
+    read, problems = store.read_link(params, defaults(), AS_OF, TARGET)
+    assert problems == [] and read == values
+    _, problems = store.read_link({"a_inv_start": "2026-01-05"}, defaults(), AS_OF, TARGET)
+    assert problems and "'Extra investigators start on' of Scenario A" in problems[0]
+    with pytest.raises(ValueError, match="extra_investigators must be 0 or more"):
+        scenario(extra_investigators=-1)

@@ -1,7 +1,7 @@
 -- purpose: where the reinvestigation phase stands, for the coupled forecast: assessments completed, referrals made and waiting, open reinvestigations, ISVA take-up, and the effort and months open of those opened
 -- grain: one row for the snapshot
 -- params: $as_of date
--- access: team
+-- access: aggregate
 -- counts: assessed, referred, awaiting_referral, open_now, active_now, active_isva_accepted, closed_investigated, closed_with_hours
 -- months: days / (365.25 / 12); a reinvestigation still open counts its months to $as_of (the snapshot's as-of date, never the clock)
 with referred as (

@@ -1,7 +1,7 @@
 -- purpose: time from referral to opening, for the coupled forecast: referrals by days from referral to their opening, to their closure without opening, or (still waiting) to the as-of date, where they are censored
 -- grain: one row per days from referral and outcome (opened, closed_unopened, waiting)
 -- params: $as_of date
--- access: team
+-- access: aggregate
 -- counts: reinvestigations
 with outcomes as (
     select

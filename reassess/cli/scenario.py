@@ -128,7 +128,7 @@ def cmd_scenario(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     position = position_for(db, snap, ROLE)
-    result = run_scenario(db, snap, prog, inp, position, args.window)
+    result = run_scenario(db, snap, prog, inp, position, args.window, coupled=True)
     answer = (
         officers(
             db,

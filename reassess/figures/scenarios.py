@@ -26,6 +26,7 @@ from reassess.figures.reinvestigation_plan import coupled_for, coupled_summary
 from reassess.figures.team import Team, abstraction_words
 from reassess.model.finder import OfficersAnswer
 from reassess.model.plan import Capacity
+from reassess.model.reinvestigation import CoupledPlan
 from reassess.model.scenarios import (
     Position,
     ScenarioInput,
@@ -91,11 +92,11 @@ def run_scenario(
     window_weeks: int | None = None,
     *,
     current_plan: bool = False,
-    coupled: bool = True,
+    coupled: bool = False,
 ) -> ScenarioResult:
     """A scenario on the planning model: its levers on the headline's input (cached), and the
     coupled forecast of reinvestigation demand on its trials with its reinvestigation levers
-    (``coupled=False`` skips it)."""
+    (``coupled=True``: the scenarios page and the CLI; the resources page does without)."""
     plan = scenario(
         db,
         snapshot,
@@ -269,6 +270,13 @@ def support_figures(baseline: Position, inp: ScenarioInput, plan: ScenarioResult
     ]
 
 
+def isva_peak(plan: CoupledPlan) -> str:
+    """The most ISVAs the coupled forecast needs in a month, against those in post: '20–27 / 12'."""
+    low, high = (math.ceil(x - 1e-9) for x in plan.peak_isvas_needed)
+    in_post = plan.months[0].isvas_in_post if plan.months else 0
+    return f"{isva_range({20: low, 15: high})} / {in_post:,.0f}"
+
+
 def isva_capacity(in_post: int, caseloads: Sequence[int]) -> dict[int, int]:
     """Cases the advisers in post can carry at each caseload."""
     return {int(c): in_post * int(c) for c in caseloads}
@@ -317,6 +325,7 @@ RESULT_ROWS = (
     "Extra investigators",
     "Reinvestigation FTE short at the peak (12 months)",
     "Cost of the reinvestigation shortfall (12 months)",
+    "ISVAs needed at the peak, against in post (12 months)",
     "Notes",
 )
 
@@ -349,6 +358,7 @@ def result_column(inp: ScenarioInput, result: ScenarioResult) -> list[str]:
         ),
         "—" if result.coupled is None else f"{result.coupled.peak_unmet_fte:,.1f}",
         "—" if result.coupled is None else money(result.coupled.unmet_cost_12m_gbp),
+        "—" if result.coupled is None else isva_peak(result.coupled),
         result.message or "",
     ]
 

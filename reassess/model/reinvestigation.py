@@ -175,10 +175,38 @@ class CoupledPlan:
                 f"Over the next {len(self.months)} months the investigators in post meet the "
                 f"expected reinvestigation demand; {effort}."
             )
+        peak = self.peak_unmet_fte
+        fte = f"{peak:,.0f}" if peak >= 10 else f"{peak:.1f}"
         return (
             f"Over the next {len(self.months)} months reinvestigation demand exceeds the "
-            f"investigators in post by up to {self.peak_unmet_fte:,.0f} FTE "
+            f"investigators in post by up to {fte} FTE "
             f"(about {_pounds(self.unmet_cost_12m_gbp)}); {effort}."
+        )
+
+    @property
+    def peak_isvas_needed(self) -> tuple[float, float]:
+        """The most ISVAs needed in any month ahead, at 20 and at 15 cases each."""
+        if not self.months:
+            return 0.0, 0.0
+        return (
+            max(m.isvas_needed_low for m in self.months),
+            max(m.isvas_needed_high for m in self.months),
+        )
+
+    def isva_statement(self) -> str:
+        """One neutral sentence on advisers: the most needed in a month against those in post."""
+        low, high = self.peak_isvas_needed
+        in_post = self.months[0].isvas_in_post if self.months else 0.0
+        need = f"{math.ceil(low - 1e-9):,}" + (
+            f"–{math.ceil(high - 1e-9):,}"
+            if math.ceil(high - 1e-9) != math.ceil(low - 1e-9)
+            else ""
+        )
+        basis = "measured" if self.isva_measured else "assumed"
+        return (
+            f"At most {need} ISVAs are needed in any month (at 15–20 cases each, with "
+            f"{self.isva_accepted_share:.0%} of victims accepting one, {basis}), against "
+            f"{in_post:,.0f} in post."
         )
 
 
@@ -456,11 +484,19 @@ def run_coupled(
             [(_month_end(m) - inp.as_of).days for m in months], dtype=np.float64
         )
         horizon = ages[:, None] + np.concatenate([[0.0], month_end_days])[None, :]
-        left = np.maximum(1e-12, 1.0 - _at(f_open + f_close, ages))[:, None]
+        unresolved = 1.0 - _at(f_open + f_close, ages)
+        left = np.maximum(1e-12, unresolved)[:, None]
         cum_open = (_at(f_open, horizon) - _at(f_open, ages)[:, None]) / left
         still = (1.0 - _at(f_open + f_close, horizon)) / left
-        opened_old = counts @ np.diff(cum_open, axis=1)
-        waiting_old = counts @ still[:, 1:]
+        # waiting longer than the curve allows (an assumed wait, or beyond the data): they
+        # resolve in the first month, opening in the curve's final ratio
+        stale = unresolved < 1e-9
+        if stale.any():
+            final = float(f_open[-1]) / max(1e-12, float(f_open[-1] + f_close[-1]))
+            cum_open[stale, 0], cum_open[stale, 1:] = 0.0, final
+            still[stale] = 0.0
+        opened_old = np.einsum("a,am->m", counts, np.diff(cum_open, axis=1))
+        waiting_old = np.einsum("a,am->m", counts, still[:, 1:])
     else:
         opened_old = np.zeros(n_months)
         waiting_old = np.zeros(n_months)
