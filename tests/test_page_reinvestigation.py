@@ -113,6 +113,7 @@ def test_status_json_funnel_equals_the_independent_count(
     coupled = data["coupled_plan"]
     assert coupled["peak_unmet_fte"] >= 0 and coupled["unmet_cost_12m_gbp"] >= 0
     assert coupled["statement"].startswith("Over the next 12 months")
+    assert coupled["isva_statement"].startswith("At most ")
 
 
 def test_status_text_has_a_reinvestigation_line(

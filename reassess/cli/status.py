@@ -139,6 +139,8 @@ def reinvestigation_json(
         "unmet_cost_12m_gbp": round(plan.unmet_cost_12m_gbp),
         "effort_measured": plan.effort_measured,
         "statement": plan.statement(),
+        "peak_isvas_needed": [round(v, 1) for v in plan.peak_isvas_needed],
+        "isva_statement": plan.isva_statement(),
     }
     return out
 
