@@ -33,7 +33,12 @@ DOWNLOADS = (
 def cached_briefing(_ctx: PageContext, key: tuple[object, ...]) -> Briefing:
     """The briefing for the selected snapshots; `key` names the snapshot files it reads."""
     return build_briefing(
-        _ctx.db, _ctx.snapshot, _ctx.compare, _ctx.programme, window_weeks=_ctx.window
+        _ctx.db,
+        _ctx.snapshot,
+        _ctx.compare,
+        _ctx.programme,
+        window_weeks=_ctx.window,
+        role=_ctx.role,
     )
 
 
@@ -45,7 +50,7 @@ def export_bytes(kind: str, _b: Briefing, key: tuple[object, ...]) -> bytes:
 
 ctx = page_context("briefing")
 snapshots = (ctx.snapshot, ctx.compare) if ctx.compare else (ctx.snapshot,)
-key = (*((str(s.path), s.stat_key) for s in snapshots), ctx.window)
+key = (*((str(s.path), s.stat_key) for s in snapshots), ctx.window, ctx.role)
 b = cached_briefing(ctx, key)
 
 
@@ -98,6 +103,13 @@ chart(
 )
 st.caption(b.forecast_note)
 show_table(b.headline_table)
+
+st.subheader("Reinvestigations and victim support")
+st.markdown(b.reinvestigation_text)
+if b.unmet_demand:
+    st.markdown(b.unmet_demand)
+if b.reinvestigation is not None:
+    show_table(b.reinvestigation)
 
 st.subheader("Breakdowns")
 for table in (b.by_category, b.by_bcu, b.borough_category):

@@ -5,6 +5,8 @@ from datetime import timedelta
 import streamlit as st
 
 from reassess.config import settings
+from reassess.figures.reinvestigation import assessments_complete, read_funnel
+from reassess.figures.reinvestigation_plan import coupled_plan
 from reassess.figures.status import burn_up_frames, compute_status, status_fan
 from reassess.figures.track_record import track_record
 from reassess.present.formats import chance, fmt_int, long_date, money
@@ -16,12 +18,23 @@ from reassess.present.narrative import (
     movement_table,
     weeks_to_target_tile,
 )
+from reassess.present.reinvestigation import phase_headline
 from reassess.present.vocabulary import FORECAST_LABELS
 from reassess.ui import page_context
 from reassess.ui.charts import burn_up_chart, track_record_chart
 from reassess.ui.widgets import Kpi, kpi_row, rag_badge
 
 ctx = page_context("overview")
+complete_on = assessments_complete(ctx.db, ctx.snapshot, role=ctx.role)
+if complete_on is not None:  # the assessments are done: lead with the reinvestigation phase
+    st.success(
+        phase_headline(
+            complete_on,
+            read_funnel(ctx.db, ctx.snapshot, role=ctx.role),
+            coupled_plan(ctx.db, ctx.snapshot, programme=ctx.programme).statement(),
+        ),
+        icon=":material/task_alt:",
+    )
 status = compute_status(
     ctx.db, ctx.snapshot, ctx.compare, ctx.programme, role=ctx.role, window_weeks=ctx.window
 )

@@ -71,6 +71,7 @@ PAGES: tuple[PageSpec, ...] = (
         "scenarios", "Scenarios", ":material/tune:", frozenset({"commander", "planner", "analyst"})
     ),
     PageSpec("briefing", "Briefing", ":material/description:", frozenset(ROLES)),
+    PageSpec("reinvestigation", "Reinvestigation", ":material/manage_search:", frozenset(ROLES)),
     PageSpec("audit", "Audit log", ":material/policy:", frozenset({"commander", "analyst"})),
 )
 PAGE_BY_ID = {p.page_id: p for p in PAGES}

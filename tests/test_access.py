@@ -96,6 +96,7 @@ def test_the_page_table_is_what_the_architecture_says() -> None:
             "resources",
             "scenarios",
             "briefing",
+            "reinvestigation",
         },
         "analyst": {
             "overview",
@@ -106,9 +107,10 @@ def test_the_page_table_is_what_the_architecture_says() -> None:
             "resources",
             "scenarios",
             "briefing",
+            "reinvestigation",
             "audit",
         },
-        "mayors_office": {"briefing"},
+        "mayors_office": {"briefing", "reinvestigation"},
     }
     assert {r: {p.page_id for p in pages_for(r)} for r in ROLES} == expected
     assert not can_open("commander", "no_such_page")
@@ -312,7 +314,7 @@ def test_a_signed_in_person_gets_the_role_of_their_group(demo_env: Path, role: s
 def test_a_signed_in_person_cannot_pick_another_role_through_the_link(demo_env: Path) -> None:
     at = signed_in("app.py", "m@example.org", ["reassess-mopac"], role="commander")
     assert not at.exception
-    assert registered(at) == ["briefing"]
+    assert registered(at) == ["briefing", "reinvestigation"]
     at = signed_in("pages/workload.py", "m@example.org", ["reassess-mopac"], role="commander")
     assert "The Mayor's office (MOPAC) role cannot open Workload." in at.error[0].value
     assert not shows_data(at)

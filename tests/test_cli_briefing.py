@@ -60,7 +60,7 @@ def test_writes_pdf_xlsx_and_csvs(
     assert len(PdfReader(out / "b.pdf").pages) >= 3
     assert "changes" in load_workbook(out / "b.xlsx").sheetnames
     names = sorted(p.name for p in (out / "csv").iterdir())
-    assert "changes.csv" in names and "notes.csv" in names and len(names) == 11
+    assert "changes.csv" in names and "notes.csv" in names and len(names) == 12
     assert not [p for p in out.rglob("*") if p.name.startswith(".")], "no temporary file is left"
 
 

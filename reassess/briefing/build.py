@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from reassess.access import ROLE_RESULTS
 from reassess.briefing.contents import (
     BRIEFING_ROLE,
     DEFINITIONS,
@@ -35,6 +36,8 @@ from reassess.briefing.contents import (
     Briefing,
     Shown,
 )
+from reassess.briefing.outcomes import TABLE as OUTCOMES_TABLE
+from reassess.briefing.outcomes import demand_statement, outcomes
 from reassess.briefing.resources import resource_lines
 from reassess.briefing.stocks import release_stocks
 from reassess.briefing.tables import (
@@ -71,6 +74,7 @@ from reassess.disclosure.tables import (
     protected_percent,
     rules_text,
 )
+from reassess.figures.reinvestigation_plan import coupled_plan
 from reassess.figures.status import compute_status
 from reassess.present.marking import markings
 from reassess.snapshot.listing import SnapshotInfo, list_snapshots
@@ -91,8 +95,14 @@ def build_briefing(
     rules: DisclosureRules | None = None,
     ledger: Ledger | None = None,
     window_weeks: int | None = None,
+    role: str = BRIEFING_ROLE,
 ) -> Briefing:
-    """The briefing for a snapshot (and a comparison), every figure through disclosure control."""
+    """The briefing for a snapshot (and a comparison), every figure through disclosure control.
+
+    `role` is who the briefing is made for: it changes only the reinvestigation table, which the
+    review team's roles read as recorded (reassess/briefing/outcomes.py); every other figure is
+    the Mayor's office's.
+    """
     rules = rules or default_rules()
     ledger = ledger or ledger_for(snapshot.path.parent)
     listing = list_snapshots(snapshot.path.parent)
@@ -139,6 +149,8 @@ def build_briefing(
         published += [
             (f"changes:{compare.as_of.isoformat()}", k, c) for k, c in shown_changes.items()
         ]
+    phase = outcomes(db, snapshot, compare, ledger, rules, role=role)
+    published += [(OUTCOMES_TABLE, k, c) for k, c in phase.cells.items()]
     ledger.record(snapshot.as_of, published)
     f = status.forecast
     rag_reason = rag_reason_text(status, remaining, rules)
@@ -185,4 +197,10 @@ def build_briefing(
         chart_scope=chart_scope,
         chart_fan=chart_fan,
         sources=sources_list(snapshot, compare, programme),
+        reinvestigation=phase.table,
+        reinvestigation_text=phase.text,
+        unmet_demand=demand_statement(
+            coupled_plan(db, snapshot, programme=programme),
+            as_recorded=ROLE_RESULTS.get(role) == "as_recorded",
+        ),
     )

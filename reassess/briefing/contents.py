@@ -118,6 +118,7 @@ TABLE_KEYS = (
     "borough_category",
     "ethnicity",
     "resources",
+    "reinvestigation",
 )
 """The tables of a briefing, in order (file and sheet names); "changes" only with a comparison."""
 
@@ -197,6 +198,9 @@ class Briefing:
     forecast_p95: date | None = None
     forecast_prob_by_target: float | None = None
     forecast_cost_to_p85: float | None = None  # the whole team's cost to the P85 date, £
+    reinvestigation: BriefingTable | None = None  # the funnel, closures, victims supported
+    reinvestigation_text: str = ""
+    unmet_demand: str | None = None  # the coupled plan's statement of unmet demand (FTE, £)
 
     @property
     def marking(self) -> str:
@@ -219,6 +223,8 @@ class Briefing:
             self.ethnicity,
             self.resources_table(),
         ]
+        if self.reinvestigation is not None:
+            tables.append(self.reinvestigation)
         return tuple(tables)
 
     def resources_table(self) -> BriefingTable:

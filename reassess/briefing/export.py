@@ -110,6 +110,10 @@ def notes_rows(b: Briefing) -> list[tuple[str, str, str]]:
     if b.changes_text:
         rows.append(("narrative", "changes", b.changes_text))
     rows.append(("narrative", "resources", b.resources_text))
+    if b.reinvestigation_text:
+        rows.append(("narrative", "reinvestigation", b.reinvestigation_text))
+    if b.unmet_demand:
+        rows.append(("narrative", "unmet_demand", b.unmet_demand))
     rows += [("caveat", f"caveat_{i}", s) for i, s in enumerate(b.caveats, 1)]
     rows += [("disclosure_rule", f"rule_{i}", s) for i, s in enumerate(b.disclosure_rules, 1)]
     for t in b.tables:
@@ -486,6 +490,12 @@ def briefing_pdf(b: Briefing) -> bytes:
         story += _table(b.changes, st, width)
     story += [_p("Resource position", st["h2"]), _p(b.resources_text, st["body"])]
     story += _table(b.resources_table(), st, width)
+    if b.reinvestigation is not None:
+        story += [_p("Reinvestigations and victim support", st["h2"])]
+        story += [_p(b.reinvestigation_text, st["body"])]
+        if b.unmet_demand:
+            story += [_p(b.unmet_demand, st["body"])]
+        story += _table(b.reinvestigation, st, width)
     story += [
         KeepTogether(
             [

@@ -78,7 +78,7 @@ def cmd_briefing(args: argparse.Namespace) -> int:
             print(f"error: {problem}", file=sys.stderr)
         print("Nothing was written.", file=sys.stderr)
         return 1
-    b = build_briefing(Database(), snap, compare, programme())
+    b = build_briefing(Database(), snap, compare, programme(), role=args.role)
     files: list[tuple[Path, bytes]] = []
     if args.pdf:
         files.append((Path(args.pdf), briefing_pdf(b)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reassess.cli.common import record_cli_export
 from reassess.config import programme, settings
@@ -13,6 +13,10 @@ from reassess.present.formats import long_date
 from reassess.present.marking import marking
 from reassess.present.vocabulary import column_label
 from reassess.snapshot.listing import Listing, SnapshotInfo, list_snapshots
+
+if TYPE_CHECKING:
+    from reassess.config import Programme
+    from reassess.snapshot.runner import Database
 
 
 def resolve_snapshot(listing: Listing, wanted: str) -> SnapshotInfo:
@@ -74,6 +78,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             db, listing.snapshots, snap, compare, prog, settings().ledger_file, args.window
         )
         data["track_record"] = record.to_json()
+        data["reinvestigation"] = reinvestigation_json(db, listing, snap, prog)
         json.dump(data, sys.stdout, indent=2)
         print()
         return 0
@@ -109,7 +114,48 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"  {column_label(key):<28}{value:>10}{shown}")
     if status.required_weekly is not None:
         print(f"  {column_label('required_weekly'):<28}{status.required_weekly:>10,.1f}")
+    print(reinvestigation_line(db, snap))
+    from reassess.figures.reinvestigation_plan import coupled_plan
+
+    print(f"  {coupled_plan(db, snap, programme=prog).statement()}")
     return 0
+
+
+def reinvestigation_json(
+    db: Database, listing: Listing, snap: SnapshotInfo, prog: Programme
+) -> dict[str, Any]:
+    """The reinvestigation section of `status --json`: the funnel and ISVA counts as recorded."""
+    from reassess.figures.reinvestigation import read_funnel, recorded_from, victim_support
+    from reassess.figures.reinvestigation_plan import coupled_plan
+
+    funnel = read_funnel(db, snap, role="commander")
+    first = recorded_from(listing, snap)
+    out = funnel.to_json()
+    out["recorded_from"] = first.isoformat() if first else None
+    out["isva"] = victim_support(funnel, prog).to_json()
+    plan = coupled_plan(db, snap, programme=prog)
+    out["coupled_plan"] = {
+        "peak_unmet_fte": round(plan.peak_unmet_fte, 2),
+        "unmet_cost_12m_gbp": round(plan.unmet_cost_12m_gbp),
+        "effort_measured": plan.effort_measured,
+        "statement": plan.statement(),
+        "peak_isvas_needed": [round(v, 1) for v in plan.peak_isvas_needed],
+        "isva_statement": plan.isva_statement(),
+    }
+    return out
+
+
+def reinvestigation_line(db: Database, snap: SnapshotInfo) -> str:
+    """One line of the text status: the reinvestigation funnel as recorded."""
+    from reassess.figures.reinvestigation import read_funnel
+
+    f = read_funnel(db, snap, role="commander")
+    if not f.recorded:
+        return "Reinvestigations: none recorded yet (a version 1 extract)."
+    return (
+        f"Reinvestigations: {f['referred']:,} referred, {f['open']:,} open, {f['opened']:,} "
+        f"investigations opened, {f['charged']:,} with a suspect charged, {f['closed']:,} closed."
+    )
 
 
 def window_weeks(text: str) -> int:

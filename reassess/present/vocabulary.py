@@ -231,6 +231,7 @@ COLUMN_LABELS = {
     "change": "Change",
     "previous_status": "Status before",
     "age_days": "Days since allocation",
+    "days_waiting": "Days waiting for contact",
 }
 """Column headers, for every table a person reads (one heading per column code)."""
 
