@@ -29,7 +29,7 @@ CATEGORY_LABELS = {
 }
 ORIGINAL_OUTCOME_LABELS = {
     "charged": "Charged",
-    "nfa_evidential": "NFA: evidential",
+    "nfa_evidential": "NFA: evidential difficulties",
     "nfa_victim_declined": "NFA: victim declined",
     "nfa_no_suspect": "NFA: no suspect identified",
     "nfa_other": "NFA: other",
@@ -104,8 +104,8 @@ ISVA_LABELS = {
 CLOSURE_OUTCOME_LABELS = {
     "charged_all": "All suspects charged",
     "charged_some": "Some suspects charged",
-    "nfa_evidential": "NFA: evidential",
-    "nfa_victim_withdrew": "NFA: victim withdrew support",
+    "nfa_evidential": "NFA: evidential difficulties",
+    "nfa_victim_withdrew": "NFA: victim chose not to continue",
     "linked_to_other": "Linked to another investigation",
     "other": "Other",
 }
