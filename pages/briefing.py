@@ -14,9 +14,9 @@ from reassess.briefing.export import (
     burn_up_png,
 )
 from reassess.figures.status import Rag
-from reassess.present.charts.burnup import burn_up
 from reassess.ui import page_context
 from reassess.ui.audit_hooks import audited_download
+from reassess.ui.charts import burn_up_chart
 from reassess.ui.context import PageContext
 from reassess.ui.printing import chart, data_table, print_view, print_view_link, section
 from reassess.ui.widgets import Kpi, kpi_row, rag_badge
@@ -95,7 +95,7 @@ else:
 st.subheader("Progress")
 chart(
     lambda: st.plotly_chart(
-        burn_up(b.chart_assessed, b.chart_scope, b.chart_fan, as_of=b.as_of, target=b.target),
+        burn_up_chart(b.chart_assessed, b.chart_scope, b.chart_fan, as_of=b.as_of, target=b.target),
         key="briefing_burn_up",
     ),
     lambda: burn_up_png(b).getvalue(),

@@ -10,7 +10,6 @@ from reassess.present.breakdowns import (
     outcome_mix,
     outcome_table,
 )
-from reassess.present.charts.categories import breakdown_bars, outcome_mix_bars, people_bars
 from reassess.present.filter_state import (
     DIMENSIONS,
     WIDGET_KEYS,
@@ -21,6 +20,7 @@ from reassess.present.filter_state import (
 from reassess.present.formats import fmt_int
 from reassess.present.vocabulary import dimension_label, labeller
 from reassess.ui import page_context
+from reassess.ui.charts import breakdown_bars, outcome_mix_bars, people_bars
 from reassess.ui.drilldown import may_drill_down, pick_cell, reason_gate, show_case_list
 from reassess.ui.widgets import Kpi, kpi_row
 

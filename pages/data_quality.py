@@ -3,7 +3,6 @@
 import streamlit as st
 
 from reassess.extract.contract import STALE_IN_ASSESSMENT_DAYS
-from reassess.present.charts.quality import completeness_bars, ethnicity_bars
 from reassess.present.filter_state import ETHNICITY_DIMENSIONS
 from reassess.present.formats import fmt_int
 from reassess.present.quality import (
@@ -18,6 +17,7 @@ from reassess.present.quality import (
 )
 from reassess.present.vocabulary import dimension_label
 from reassess.ui import page_context
+from reassess.ui.charts import completeness_bars, ethnicity_bars
 from reassess.ui.drilldown import may_drill_down, reason_gate, show_case_list
 from reassess.ui.widgets import Kpi, assumptions_note, kpi_row
 

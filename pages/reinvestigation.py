@@ -1,7 +1,5 @@
 """Reinvestigation: how far the reinvestigations have got, their flow, victim support and demand."""
 
-import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from reassess.access import ROLE_RESULTS
@@ -20,7 +18,6 @@ from reassess.figures.reinvestigation import (
     victim_support,
 )
 from reassess.figures.reinvestigation_plan import coupled_plan, months_frame
-from reassess.present.charts.reinvestigation import demand_chart, flow_chart, funnel_chart
 from reassess.present.formats import fmt_int
 from reassess.present.reinvestigation import (
     ageing_table,
@@ -29,6 +26,7 @@ from reassess.present.reinvestigation import (
     recorded_sentence,
 )
 from reassess.ui import page_context
+from reassess.ui.charts import demand_chart, flow_chart, funnel_chart
 from reassess.ui.context import PageContext
 from reassess.ui.drilldown import may_drill_down, reason_gate, show_case_list
 from reassess.ui.printing import data_table, section
@@ -36,21 +34,6 @@ from reassess.ui.widgets import Kpi, kpi_row
 
 
 # the figures are built once per set of figures and never mutated (a plotly figure costs ~25 ms)
-@st.cache_resource(show_spinner=False, max_entries=32)
-def funnel_figure(frame: pd.DataFrame) -> go.Figure:
-    return funnel_chart(frame)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def flow_figure(frame: pd.DataFrame) -> go.Figure:
-    return flow_chart(frame)
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def demand_figure(frame: pd.DataFrame) -> go.Figure:
-    return demand_chart(frame)
-
-
 @st.cache_resource(show_spinner=False, max_entries=16)
 def disclosed(_ctx: PageContext, key: tuple[object, ...]) -> Outcomes:
     """The Mayor's office's funnel for `key` (the snapshot files it reads); never mutated."""
@@ -119,7 +102,7 @@ kpi_row(
 
 st.subheader("The funnel")
 funnel = funnel_frame(now, then)
-st.plotly_chart(funnel_figure(funnel.head(len(FUNNEL))), key="ri_funnel")
+st.plotly_chart(funnel_chart(funnel.head(len(FUNNEL))), key="ri_funnel")
 shown = funnel.rename(columns={"Change": "Change since the comparison"})
 if then is None:
     shown = shown.drop(columns=["Change since the comparison"])
@@ -128,7 +111,7 @@ data_table(shown, key="ri_funnel_table")
 
 st.subheader("Flow over time")
 flow = flow_frame(ctx.db, ctx.listing, ctx.snapshot, role=ctx.role)
-st.plotly_chart(flow_figure(flow), key="ri_flow")
+st.plotly_chart(flow_chart(flow), key="ri_flow")
 st.caption(
     "Each week's figures are the change between that week's snapshot and the one before; the "
     "first recorded snapshot starts the history."
@@ -154,7 +137,7 @@ plan = coupled_plan(ctx.db, ctx.snapshot, programme=ctx.programme)
 st.markdown(plan.statement())
 st.markdown(plan.isva_statement())
 months = months_frame(plan)
-st.plotly_chart(demand_figure(months), key="ri_demand")
+st.plotly_chart(demand_chart(months), key="ri_demand")
 data_table(months_table(months), key="ri_months")
 st.caption(
     "The coupled forecast carries the assessment forecast's trials into referrals, openings and "

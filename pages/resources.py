@@ -23,10 +23,10 @@ from reassess.figures.scenarios import (
 from reassess.figures.team import team
 from reassess.model.scenarios import ScenarioInput
 from reassess.model.workload import planning_horizon_weeks
-from reassess.present.charts.scenarios import officers_curve_chart
 from reassess.present.formats import fmt_int, long_date, money
 from reassess.present.vocabulary import FORECAST_LABELS
 from reassess.ui import page_context
+from reassess.ui.charts import officers_curve_chart
 from reassess.ui.widgets import Kpi, assumptions_note, kpi_row
 
 

@@ -24,7 +24,6 @@ from reassess.figures.scenarios import (
     target_passed,
 )
 from reassess.model.scenarios import ScenarioInput, ScenarioResult, levers_for
-from reassess.present.charts.scenarios import officers_curve_chart, unmet_chart
 from reassess.present.csvsafe import safe_frame
 from reassess.present.formats import money
 from reassess.present.narrative import chance_by_sentence
@@ -32,7 +31,7 @@ from reassess.present.vocabulary import FORECAST_LABELS
 from reassess.store import scenarios as store
 from reassess.ui import page_context
 from reassess.ui.audit_hooks import audited_download, record_scenario
-from reassess.ui.charts import completion_curves_chart
+from reassess.ui.charts import completion_curves_chart, officers_curve_chart, unmet_chart
 from reassess.ui.widgets import assumptions_note
 
 S = st.session_state
