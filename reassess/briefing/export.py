@@ -444,22 +444,27 @@ class _NumberedCanvas(pdf_canvas.Canvas):
         self.restoreState()
 
 
-def briefing_pdf(b: Briefing) -> bytes:
-    """The briefing as an A4 PDF: narrative, charts, tables, caveats, definitions, rules."""
-    st = _styles()
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
+def a4_document(out: io.BytesIO, title: str, marking: str) -> SimpleDocTemplate:
+    """The A4 document every PDF of reassess is laid out on (the briefing, the weekly packs)."""
+    return SimpleDocTemplate(
         out,
         pagesize=A4,
         leftMargin=1.8 * cm,
         rightMargin=1.8 * cm,
         topMargin=2.0 * cm,
         bottomMargin=2.0 * cm,
-        title=b.title,
-        subject=b.marking,
+        title=title,
+        subject=marking,
         author="reassess",
         creator="reassess",
     )
+
+
+def briefing_pdf(b: Briefing) -> bytes:
+    """The briefing as an A4 PDF: narrative, charts, tables, caveats, definitions, rules."""
+    st = _styles()
+    out = io.BytesIO()
+    doc = a4_document(out, b.title, b.marking)
     width = doc.width
     compare = f"; compared with {long_date(b.compare_as_of)}" if b.compare_as_of else ""
     story: list[Any] = [

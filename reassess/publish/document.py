@@ -13,12 +13,10 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.units import cm
-from reportlab.platypus import SimpleDocTemplate, Spacer
+from reportlab.platypus import Spacer
 
 from reassess.briefing.contents import BriefingTable
-from reassess.briefing.export import _NumberedCanvas, _p, _styles, _table
+from reassess.briefing.export import _NumberedCanvas, _p, _styles, _table, a4_document
 from reassess.present.formats import long_date
 
 
@@ -47,18 +45,7 @@ def pack_pdf(furniture: Furniture, intro: tuple[str, ...], sections: tuple[Secti
     """The sections as an A4 PDF, marked on every page."""
     st = _styles()
     out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=1.8 * cm,
-        rightMargin=1.8 * cm,
-        topMargin=2.0 * cm,
-        bottomMargin=2.0 * cm,
-        title=furniture.title,
-        subject=furniture.marking,
-        author="reassess",
-        creator="reassess",
-    )
+    doc = a4_document(out, furniture.title, furniture.marking)
     story: list[Any] = [
         _p(furniture.title, st["title"]),
         _p(
