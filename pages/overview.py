@@ -45,7 +45,9 @@ st.markdown(forecast_sentence(status))
 for problem in f.problems:
     st.warning(problem, icon=":material/settings_alert:")
 
-label_left, value_left, help_left = weeks_to_target_tile(status.weeks_to_target, status.target)
+label_left, value_left, help_left = weeks_to_target_tile(
+    status.weeks_to_target, status.target, complete_on
+)
 pace_help = (
     "Throughput: average assessments completed a week over the last four weeks."
     if status.pace_weeks == 4
@@ -85,6 +87,8 @@ kpi_row(
 
 
 def _day(value: object) -> str:
+    if f.status == "done":  # the work counts as complete: no finish date is left to forecast
+        return "Complete"
     return "—" if value is None else long_date(value)  # type: ignore[arg-type]
 
 

@@ -262,6 +262,14 @@ def test_the_overview_leads_with_the_reinvestigation_phase_once_assessments_are_
         "3 reinvestigations are open (referred, not yet closed) and 1 with a suspect charged"
         in lead
     )
+    # the tiles stop forecasting and counting: complete, and finished 2.9 weeks after the target
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["Finish, median (P50)"] == tiles["Finish, 95% confidence (P95)"] == "Complete"
+    assert (
+        tiles["Weeks finished after target"]
+        == f"{(date(2026, 6, 10) - date(2026, 4, 30)).days / 7:.1f}"
+    )
+    assert "Weeks overdue" not in tiles
 
 
 def test_the_briefing_zip_has_the_reinvestigation_table(demo_env: Path) -> None:

@@ -23,8 +23,21 @@ OVERVIEW_CHANGES = (
 """The changes since the compare snapshot the overview lists, in its order."""
 
 
-def weeks_to_target_tile(weeks: float, target: date) -> tuple[str, str, str]:
-    """Label, value and help for the weeks-to-target tile: in words once the target has passed."""
+def weeks_to_target_tile(
+    weeks: float, target: date, finished: date | None = None
+) -> tuple[str, str, str]:
+    """Label, value and help for the weeks-to-target tile: in words once the target has passed,
+    and, once every case is assessed (``finished``: the day the last one was), how far before
+    or after the target the work finished (no longer counting up to the snapshot)."""
+    if finished is not None:
+        late = (finished - target).days / 7
+        label = "Finished after target" if late > 0 else "Finished before target"
+        return (
+            f"Weeks {label.lower()}",
+            f"{abs(late):,.1f}",
+            f"The last case in scope was assessed on {long_date(finished)}; the target was "
+            f"{long_date(target)}.",
+        )
     if weeks >= 0:
         return (
             "Weeks to target",
