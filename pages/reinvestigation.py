@@ -58,6 +58,7 @@ if ROLE_RESULTS[ctx.role] != "as_recorded":  # the Mayor's office: disclosure-co
     snapshots = (ctx.snapshot, ctx.compare) if ctx.compare else (ctx.snapshot,)
     out = disclosed(ctx, (*((str(s.path), s.stat_key) for s in snapshots), ctx.role))
     st.subheader("How far the reinvestigations have got")
+    st.markdown(out.text)
     data_table(out.table.display(), key="ri_disclosed")
     st.caption(" ".join(out.table.notes))
     st.subheader("Demand against capacity")
