@@ -315,7 +315,8 @@ def test_the_sentences_say_met_or_short_and_the_isva_range() -> None:
     )
     low, high = short.peak_isvas_needed
     assert 0 < low < high
-    assert "ISVAs are needed in any month (at 15–20 cases each, with 50% of victims" in (
-        short.isva_statement()
+    assert (
+        "ISVAs are needed in any of the next 12 months, as the forecast opens and closes "
+        "reinvestigations (at 15–20 cases each, with 50% of victims" in (short.isva_statement())
     )
     assert short.isva_statement().endswith(f"against {programme().isvas_in_post} in post.")

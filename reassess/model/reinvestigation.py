@@ -204,7 +204,8 @@ class CoupledPlan:
         )
         basis = "measured" if self.isva_measured else "assumed"
         return (
-            f"At most {need} ISVAs are needed in any month (at 15–20 cases each, with "
+            f"At most {need} ISVAs are needed in any of the next 12 months, as the forecast "
+            f"opens and closes reinvestigations (at 15–20 cases each, with "
             f"{self.isva_accepted_share:.0%} of victims accepting one, {basis}), against "
             f"{in_post:,.0f} in post."
         )

@@ -58,8 +58,8 @@ def isva_sentence(v: VictimSupport) -> str:
             f"({v.cases_min} to {v.cases_max} each)."
         )
     return (
-        f"{v.accepted_open:,} victims in open reinvestigations have an ISVA, needing "
-        f"{need_low:,} to {need_high:,} ISVAs. {position}"
+        f"Today {v.accepted_open:,} victims in open reinvestigations have an ISVA, a caseload "
+        f"for {need_low:,} to {need_high:,} ISVAs. {position}"
     )
 
 
