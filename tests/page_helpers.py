@@ -13,8 +13,9 @@ from reassess.snapshot.listing import SnapshotInfo, list_snapshots
 
 
 def open_page(page: str, role: str = "commander", **query: str) -> AppTest:
-    """Run a page file as a demo role with these URL parameters; it must raise nothing."""
-    at = AppTest.from_file(page, default_timeout=60)
+    """Run a page file as a demo role with these URL parameters; it must raise nothing (90 s
+    allows a cold reinvestigation forecast on a loaded machine)."""
+    at = AppTest.from_file(page, default_timeout=90)
     at.session_state["demo_role"] = role
     for k, v in query.items():
         at.query_params[k] = v

@@ -24,6 +24,7 @@ from reassess.cli import main
 from reassess.disclosure.tables import default_rules
 from reassess.snapshot.ingest import ingest
 from reassess.store.audit import REF_LIKE_RE
+from tests import page_helpers
 from tests.extracts import keep_rows
 from tests.page_helpers import Exports, latest, metrics
 from tests.test_page_briefing import page_texts, small_counts
@@ -83,13 +84,7 @@ def independent_funnel(extract: Path) -> dict[str, int]:
 
 
 def open_page(role: str, **query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    at.session_state["demo_role"] = role
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return page_helpers.open_page(PAGE, role, **query)
 
 
 @pytest.fixture(scope="module")
